@@ -1,0 +1,179 @@
+"""Command line: ``rodedraden run | <stage> | status | doctor``.
+
+Exit codes: 0 success, 1 the run failed, 2 bad usage or configuration.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import RodedradenError
+
+log = logging.getLogger("rodedraden")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def common_options(func: Any) -> Any:
+    """Options every pipeline command takes."""
+    options = [
+        click.option("--corpus", type=click.Path(path_type=Path), default=Path("corpus"),
+                     show_default=True, help="Folder of input documents (read recursively)."),
+        click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
+                     help="YAML config (default: configs/default.yaml)."),
+        click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
+                     help="Override one config key; repeatable. VALUE is parsed as YAML."),
+        click.option("--out", type=click.Path(path_type=Path), default=Path("outputs"),
+                     show_default=True, help="Outputs folder (runs/, cache/, latest)."),
+        click.option("--quiet", "-q", is_flag=True, help="Only warnings, errors and the summary."),
+        click.option("--verbose", "-v", is_flag=True, help="Debug logging and tracebacks."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="rodedraden")
+def cli() -> None:
+    """rodedraden: find the common threads in Dutch praktijkverhalen.
+
+    \b
+    Typical use:
+      rodedraden run                     # all stages on corpus/ with configs/default.yaml
+      rodedraden run --corpus mijn-verhalen --set ingest.min_words=50
+      rodedraden status                  # what is cached, what would re-run and why
+    Exit codes: 0 success, 1 run failed, 2 bad usage or configuration.
+    """
+
+
+def _runner(corpus: Path, config_path: Path | None, overrides: tuple[str, ...], out: Path,
+            quiet: bool, verbose: bool) -> Any:
+    from .config import DEFAULT_CONFIG, load_config
+    from .runner import Runner
+    from .stages import all_stages
+
+    _setup_logging(quiet, verbose)
+    settings = load_config(config_path, overrides)
+    source = str(config_path or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else "built-in"))
+    return Runner(all_stages(), settings, corpus, out,
+                  show_progress=not quiet and sys.stderr.isatty(), config_source=source)
+
+
+def _guarded(func: Any) -> Any:
+    """Turn our errors into a message and an exit code; never a traceback unless --verbose."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        verbose = kwargs.get("verbose", False)
+        try:
+            func(*args, **kwargs)
+        except RodedradenError as exc:
+            if verbose:
+                traceback.print_exc()
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing of this run was marked as finished", err=True)
+            sys.exit(EXIT_FAILED)
+        except Exception as exc:  # noqa: BLE001 - last line of defence for the user
+            if verbose:
+                traceback.print_exc()
+            click.echo(f"error: unexpected {type(exc).__name__}: {exc}\n"
+                       "  hint: run again with --verbose for the traceback and report it",
+                       err=True)
+            sys.exit(EXIT_FAILED)
+
+    return wrapper
+
+
+def _run_stages(targets: list[str] | None, **options: Any) -> None:
+    runner = _runner(**options)
+    result = runner.run(targets)
+    _print_summary(result, options["quiet"])
+
+
+def _print_summary(result: Any, quiet: bool) -> None:
+    click.echo(f"run {result.run_id} finished in {result.seconds:.1f} s -> {result.run_dir}")
+    if not quiet:
+        for report in result.reports:
+            items = "; ".join(f"{name}: {c['computed']} computed, {c['cached']} cached"
+                              for name, c in report.items.items())
+            click.echo(f"  {report.name:<10} {report.status:<7} {report.seconds:7.2f} s"
+                       + (f"  ({items})" if items else ""))
+    ingest = result.outputs.get("ingest")
+    if ingest:
+        summary = ingest["ingest_summary.json"]
+        counts = ", ".join(f"{n} {status}" for status, n in summary["by_status"].items())
+        click.echo(f"documents: {counts} (from {summary['files']} files; "
+                   f"reasons in {result.run_dir / 'manifest.jsonl'})")
+
+
+@cli.command()
+@common_options
+@_guarded
+def run(**options: Any) -> None:
+    """Run every stage (each re-runs only when its code, config or inputs changed)."""
+    _run_stages(None, **options)
+
+
+def _stage_command(name: str, help_text: str) -> None:
+    @cli.command(name=name, help=f"{help_text} Runs upstream stages first when needed.")
+    @common_options
+    @_guarded
+    def command(**options: Any) -> None:
+        _run_stages([name], **options)
+
+
+@cli.command()
+@common_options
+@_guarded
+def status(**options: Any) -> None:
+    """Show which stages are cached for this corpus and config, and why others would re-run."""
+    runner = _runner(**options)
+    for row in runner.status():
+        state = "cached" if row["cached"] else "would run"
+        click.echo(f"{row['stage']:<10} {state:<10} {row['reason']}")
+
+
+@cli.command()
+def doctor() -> None:
+    """Print the Python, library and spaCy model versions in use, and what is missing."""
+    from .doctor import report
+
+    ok = report(click.echo)
+    sys.exit(EXIT_OK if ok else EXIT_FAILED)
+
+
+def _register_stage_commands() -> None:
+    from .stages import all_stages
+
+    for stage in all_stages():
+        _stage_command(stage.name, stage.help)
+
+
+_register_stage_commands()
+
+
+def main() -> None:
+    cli(prog_name="rodedraden")
+
+
+def _setup_logging(quiet: bool, verbose: bool) -> None:
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("rodedraden: %(message)s"))
+    handler.setLevel(level)
+    log.handlers = [h for h in log.handlers if not isinstance(h, logging.StreamHandler)
+                    or isinstance(h, logging.FileHandler)]
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG)
+    log.propagate = False
