@@ -144,6 +144,16 @@ def status(**options: Any) -> None:
         click.echo(f"{row['stage']:<10} {state:<10} {row['reason']}")
 
 
+@cli.group()
+def evaluate() -> None:
+    """Measure a stage's quality against reference annotations or labels."""
+
+
+# Evaluation and analysis commands of later stages are added below, one block per stage.
+# -- entities commands --
+# -- themes commands --
+
+
 @cli.command()
 def doctor() -> None:
     """Print the Python, library and spaCy model versions in use, and what is missing."""

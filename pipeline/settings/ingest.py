@@ -1,34 +1,15 @@
-"""The configuration schema: one pydantic model per section, every parameter documented here.
-
-``configs/default.yaml`` mirrors these defaults with a comment per key; a test keeps the two in
-step. Models are strict (no silent type coercion) and forbid unknown keys, so a typo stops the
-run with a message instead of being ignored.
-"""
+"""``ingest``: reading, cleaning and filtering the corpus."""
 
 from __future__ import annotations
 
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+
+from .base import Section
 
 SUPPORTED_FORMATS = ("txt", "md", "html", "htm", "json", "jsonl", "csv", "docx", "pdf")
-
-
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, validate_default=True)
-
-
-class RunSettings(Section):
-    seed: int = Field(42, ge=0, description="Seed for every random step (UMAP, clustering).")
-    on_error: Literal["continue", "fail"] = Field(
-        "continue",
-        description="'continue': a bad document is recorded in the manifest and the batch goes "
-        "on; 'fail': the first bad document stops the run with exit code 1.")
-    n_process: int = Field(1, ge=1, le=64, description="Worker processes for per-document stages.")
-    lock_timeout_s: float = Field(
-        600.0, ge=0, description="How long a run waits for another run on the same outputs "
-        "folder to finish before giving up (0: give up at once).")
 
 
 class FieldNames(Section):
@@ -134,8 +115,3 @@ class IngestSettings(Section):
     language: LanguageSettings = Field(default_factory=LanguageSettings,
                                        description="Language filter.")
     min_words: int = Field(80, ge=0, description="Shorter documents are skipped as too short.")
-
-
-class Settings(Section):
-    run: RunSettings = Field(default_factory=RunSettings)
-    ingest: IngestSettings = Field(default_factory=IngestSettings)
