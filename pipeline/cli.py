@@ -151,6 +151,34 @@ def evaluate() -> None:
 
 # Evaluation and analysis commands of later stages are added below, one block per stage.
 # -- entities commands --
+
+
+@evaluate.command("entities")
+@click.option("--gold", type=click.Path(path_type=Path), default=Path("corpus/gold/entities.jsonl"),
+              show_default=True, help="Gold annotations (JSONL).")
+@common_options
+@_guarded
+def evaluate_entities(gold: Path, **options: Any) -> None:
+    """Precision, recall and F1 per entity type against gold annotations.
+
+    Runs ingest and entities (cached when nothing changed), prints the table and writes
+    metrics_entities.json into the run directory.
+    """
+    from .entities.evaluate import evaluate as score
+    from .entities.evaluate import format_table, load_gold
+    from .storage import write_json
+
+    reference = load_gold(gold)
+    result = _runner(**options).run(["entities"])
+    predicted = {r["id"]: r["entities"] for r in result.outputs["entities"]["documents.jsonl"]}
+    metrics = score(predicted, reference)
+    metrics["pipeline"] = result.outputs["entities"]["entities_summary.json"]["pipeline"]
+    metrics["gold"] = str(gold)
+    target = result.run_dir / "metrics_entities.json"
+    write_json(target, metrics)
+    click.echo(format_table(metrics))
+    click.echo(f"pipeline: {metrics['pipeline']['description']}")
+    click.echo(f"written: {target}")
 # -- themes commands --
 
 

@@ -53,6 +53,7 @@ class Stage:
     gather: Callable[[Settings, Path], dict[str, Any]] | None = None
     fingerprint: Callable[[dict[str, Any]], Any] | None = None
     summary: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    external: Callable[[Settings], Any] | None = None  # files or models outside the config
     help: str = ""
 
 
@@ -159,9 +160,12 @@ class Runner:
             input_id = stable_hash(stage.fingerprint(dict(inputs)))
         else:
             input_id = stable_hash({name: upstream_keys[name] for name in stage.requires})
-        return {"version": stage.version,
-                "config": {name: section_hash(self.settings, name) for name in stage.sections},
-                "inputs": input_id}
+        parts = {"version": stage.version,
+                 "config": {name: section_hash(self.settings, name) for name in stage.sections},
+                 "inputs": input_id}
+        if stage.external is not None:
+            parts["external"] = stable_hash(stage.external(self.settings))
+        return parts
 
     def status(self, targets: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """For each stage: cached or would run, with the reason. Runs nothing."""
@@ -344,6 +348,8 @@ def _why_rerun(last: Mapping[str, Any] | None, parts: Mapping[str, Any]) -> str:
         reasons.append("config changed: " + ", ".join(changed))
     if last.get("inputs") != parts["inputs"]:
         reasons.append("inputs changed")
+    if last.get("external") != parts.get("external"):
+        reasons.append("external inputs changed (gazetteer files or model)")
     return "; ".join(reasons) or "no cache entry for this combination"
 
 

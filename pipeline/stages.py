@@ -7,6 +7,6 @@ from .runner import Stage
 
 
 def all_stages() -> list[Stage]:
-    from . import ingest
+    from . import entities, ingest
 
-    return [ingest.STAGE]
+    return [ingest.STAGE, entities.STAGE]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from .base import Section
+from .entities import EntitySettings, NlpSettings
 from .ingest import (
     SUPPORTED_FORMATS,
     BoilerplateSettings,
@@ -25,8 +26,10 @@ class Settings(Section):
 
     run: RunSettings = Field(default_factory=RunSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    entities: EntitySettings = Field(default_factory=EntitySettings)
 
 
-__all__ = ["SUPPORTED_FORMATS", "BoilerplateSettings", "DedupSettings", "FieldNames",
+__all__ = ["SUPPORTED_FORMATS", "BoilerplateSettings", "DedupSettings", "EntitySettings",
+           "FieldNames", "NlpSettings",
            "IngestSettings", "LanguageSettings", "ReadSettings", "RunSettings", "Section",
            "Settings"]

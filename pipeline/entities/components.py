@@ -1,0 +1,253 @@
+"""spaCy components that turn ruler candidates into resolved entities.
+
+``rd_resolver`` runs after the span rulers and before the statistical NER. It reads the
+overlapping candidates in ``doc.spans["rd"]``, picks one meaning per place name from its context
+("provincie Groningen", "regio Groningen", "gemeente Groningen"), asks evidence for place names
+that are ordinary words (Best, Ede, Putten), lets the longest match win (gazetteer before
+pattern on a tie), and writes the winners to ``doc.ents``: the NER then predicts around them.
+``rd_merger`` runs last and maps the NER's own ORG/GPE/LOC spans onto our types.
+Canonical fields of each entity are kept in ``doc.user_data["rd"]`` keyed by "start:end".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..ingest.ids import slugify
+from .gazetteer import Entry, Gazetteer, load_gazetteer
+from .rules import CONNECTOR, rule_attributes
+
+SPANS_KEY = "rd"
+KIND_ORDER = {"gemeente": 0, "provincie": 1, "arbeidsmarktregio": 2, "land": 3}
+PREFIX_KIND = {"provincie": "provincie", "regio": "arbeidsmarktregio",
+               "arbeidsmarktregio": "arbeidsmarktregio", "gemeente": "gemeente"}
+ACTOR_PREFIX = {"gemeente": ("gemeente", "ORG:gemeente:"),
+                "provincie": ("provincie", "ORG:provincie:")}
+LOCATIVE = {"in", "uit", "binnen", "buiten", "naar"}
+PRIORITY = {"GAZ_EXACT": 0, "GAZ_LOWER": 1, "ORG_RULE": 2}
+
+
+class Candidate:
+    __slots__ = ("start", "end", "type", "fields", "source", "priority")
+
+    def __init__(self, start: int, end: int, type_: str, fields: dict[str, Any], source: str,
+                 priority: int):
+        self.start, self.end, self.type = start, end, type_
+        self.fields, self.source, self.priority = fields, source, priority
+
+
+@Language.factory("rd_resolver", default_config={
+    "gazetteer_dir": "configs/gazetteers", "evidence_words": [],
+    "regions_inside_organisations": False, "generic_actors": True,
+    "weak_doelgroepen": "drop-if-specific"})
+def make_resolver(nlp: Language, name: str, gazetteer_dir: str, evidence_words: list[str],
+                  regions_inside_organisations: bool, generic_actors: bool,
+                  weak_doelgroepen: str) -> Resolver:
+    return Resolver(load_gazetteer(gazetteer_dir), set(evidence_words),
+                    regions_inside_organisations, generic_actors, weak_doelgroepen)
+
+
+class Resolver:
+    def __init__(self, gazetteer: Gazetteer, evidence_words: set[str], inner_regions: bool,
+                 generic_actors: bool, weak_doelgroepen: str):
+        self.gaz = gazetteer
+        self.evidence_words = evidence_words
+        self.inner_regions = inner_regions
+        self.generic_actors = generic_actors
+        self.weak_doelgroepen = weak_doelgroepen
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = list(doc.spans.get(SPANS_KEY, []))
+        excluded = [(s.start, s.end) for s in spans if s.label_ == "NOT"]
+        candidates = []
+        for span in spans:
+            if span.label_ != "NOT":
+                candidates.extend(self._candidates(doc, span, excluded))
+        chosen = _select(candidates)
+        chosen = self._drop_weak_target_groups(doc, chosen)
+        meta = doc.user_data.setdefault(SPANS_KEY, {})
+        ents = []
+        for c in sorted(chosen, key=lambda c: c.start):
+            ents.append(Span(doc, c.start, c.end, label=c.type, kb_id=c.fields["id"]))
+            meta[f"{c.start}:{c.end}"] = {**c.fields, "source": c.source}
+        if self.inner_regions:
+            for c in candidates:
+                if c.type == "REGION" and any(o.type == "ORGANISATION" and o.start <= c.start
+                                              and c.end <= o.end for o in chosen):
+                    meta[f"inner:{c.start}:{c.end}"] = {**c.fields, "source": c.source}
+        doc.ents = ents
+        return doc
+
+    def _candidates(self, doc: Doc, span: Span, excluded: list[tuple[int, int]]):
+        text = span.text
+        if span.label_ == "ORG_RULE":
+            yield from self._rule_candidate(doc, span)
+            return
+        ids = (self.gaz.exact.get(text) if span.label_ == "GAZ_EXACT"
+               else self.gaz.lower.get(text.lower())) or set()
+        entries = [self.gaz.entries[i] for i in sorted(ids)]
+        source = "gazetteer"
+        priority = PRIORITY[span.label_]
+        for type_ in ("ORGANISATION", "DOELGROEP"):
+            typed = [e for e in entries if e.type == type_]
+            if typed and not (type_ == "DOELGROEP" and _inside_any(span, excluded)):
+                entry = typed[0]
+                if entry.generic and not self.generic_actors:
+                    continue
+                yield Candidate(span.start, span.end, type_, entry.fields(), source, priority)
+        regions = [e for e in entries if e.type == "REGION"]
+        if regions:
+            yield from self._region_candidates(doc, span, regions, priority)
+
+    def _region_candidates(self, doc: Doc, span: Span, entries: list[Entry], priority: int):
+        before = _previous_word(doc, span.start)
+        wanted = PREFIX_KIND.get(before.lower_ if before is not None else "")
+        entries = sorted(entries, key=lambda e: (e.kind != wanted, KIND_ORDER.get(e.kind, 9)))
+        entry = entries[0]
+        if entry.needs_evidence and wanted is None and not self._has_evidence(doc, span):
+            return
+        fields = entry.fields()
+        if before is not None and before.text in {"gemeente", "Gemeente", "provincie",
+                                                   "Provincie"} \
+                and entry.kind == before.lower_ and not _locative_before(doc, before.i):
+            # "de gemeente Almere besloot": the municipality as an actor, not as a place.
+            label, prefix = ACTOR_PREFIX[entry.kind]
+            org = {"id": prefix + entry.id, "name": f"{label} {entry.name}",
+                   "kind": "gemeente" if entry.kind == "gemeente" else "overig",
+                   "sector": "publiek", "generic": False, "region_id": entry.id}
+            yield Candidate(before.i, span.end, "ORGANISATION", org, "pattern", priority)
+            return
+        yield Candidate(span.start, span.end, "REGION", fields, "gazetteer", priority + 1)
+
+    def _has_evidence(self, doc: Doc, span: Span) -> bool:
+        first = doc[span.start]
+        before = _previous_word(doc, span.start)
+        if before is not None and before.lower_ in self.evidence_words:
+            return True
+        if _in_place_list(doc, span, self.gaz):
+            return True
+        # Capitalised in mid-sentence, and not the first name of a person or organisation.
+        after = doc[span.end] if span.end < len(doc) else None
+        followed_by_name = after is not None and (after.is_title or after.lower_ in
+                                                  {"de", "van", "der"})
+        return not first.is_sent_start and first.is_title and not followed_by_name
+
+    def _rule_candidate(self, doc: Doc, span: Span):
+        end = span.end
+        while end > span.start + 1 and _is_connector(doc[end - 1].text):
+            end -= 1
+        trimmed = doc[span.start:end]
+        known = [e for e in self.gaz.lookup(trimmed.text) if e.type == "ORGANISATION"]
+        if known:
+            yield Candidate(span.start, end, "ORGANISATION", known[0].fields(), "gazetteer",
+                            PRIORITY["GAZ_LOWER"])
+            return
+        rule_id = span.id_.removeprefix("rule:")
+        kind, sector = rule_attributes(rule_id)
+        name = trimmed.text
+        yield Candidate(span.start, end, "ORGANISATION",
+                        {"id": "ORG:" + slugify(name), "name": name, "kind": kind,
+                         "sector": sector, "generic": False}, "pattern", PRIORITY["ORG_RULE"])
+
+    def _drop_weak_target_groups(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+        if self.weak_doelgroepen == "keep":
+            return chosen
+        weak_ids = {e.id for e in self.gaz.entries.values() if e.weak}
+
+        def sentence(c: Candidate) -> int:
+            return doc[c.start].sent.start if doc.has_annotation("SENT_START") else 0
+
+        specific = {sentence(c) for c in chosen
+                    if c.type == "DOELGROEP" and c.fields["id"] not in weak_ids}
+        return [c for c in chosen if not (c.type == "DOELGROEP" and c.fields["id"] in weak_ids
+                                          and sentence(c) in specific)]
+
+
+@Language.factory("rd_merger", default_config={"gazetteer_dir": "configs/gazetteers",
+                                               "ner_labels": {}})
+def make_merger(nlp: Language, name: str, gazetteer_dir: str,
+                ner_labels: dict[str, str]) -> Merger:
+    return Merger(load_gazetteer(gazetteer_dir), ner_labels)
+
+
+class Merger:
+    """Maps statistical NER spans (ORG, GPE, LOC) onto our types; drops other labels."""
+
+    def __init__(self, gazetteer: Gazetteer, ner_labels: dict[str, str]):
+        self.gaz = gazetteer
+        self.ner_labels = ner_labels
+
+    def __call__(self, doc: Doc) -> Doc:
+        meta = doc.user_data.setdefault(SPANS_KEY, {})
+        kept = []
+        for ent in doc.ents:
+            key = f"{ent.start}:{ent.end}"
+            if key in meta:
+                kept.append(ent)
+                continue
+            type_ = self.ner_labels.get(ent.label_)
+            if type_ is None:
+                continue
+            known = [e for e in self.gaz.lookup(ent.text) if e.type == type_]
+            if known:
+                fields = known[0].fields()
+            elif type_ == "REGION":
+                fields = {"id": "PLAATS:" + slugify(ent.text), "name": ent.text,
+                          "kind": "plaats"}
+            else:
+                fields = {"id": "ORG:" + slugify(ent.text), "name": ent.text, "kind": "overig",
+                          "sector": "onbekend", "generic": False}
+            meta[key] = {**fields, "source": "model"}
+            kept.append(Span(doc, ent.start, ent.end, label=type_, kb_id=fields["id"]))
+        doc.ents = kept
+        return doc
+
+
+def _select(candidates: list[Candidate]) -> list[Candidate]:
+    """Longest first, then priority; no two selected candidates share a token."""
+    taken: set[int] = set()
+    chosen = []
+    for c in sorted(candidates, key=lambda c: (-(c.end - c.start), c.priority, c.start)):
+        tokens = set(range(c.start, c.end))
+        if not tokens & taken:
+            chosen.append(c)
+            taken |= tokens
+    return chosen
+
+
+def _previous_word(doc: Doc, index: int):
+    i = index - 1
+    if i >= 0 and doc[i].lower_ in {"de", "het"}:
+        i -= 1
+    return doc[i] if i >= 0 and not doc[i].is_punct else None
+
+
+def _locative_before(doc: Doc, index: int) -> bool:
+    i = index - 1
+    if i >= 0 and doc[i].lower_ in {"de", "het"}:
+        i -= 1
+    return i >= 0 and doc[i].lower_ in LOCATIVE
+
+
+def _in_place_list(doc: Doc, span: Span, gaz: Gazetteer) -> bool:
+    """'Eindhoven, Best en Veldhoven': a neighbour across ',' / 'en' / 'of' is a place too."""
+    pairs = []
+    if span.start >= 2:
+        pairs.append((doc[span.start - 1], doc[span.start - 2]))
+    if span.end + 1 < len(doc):
+        pairs.append((doc[span.end], doc[span.end + 1]))
+    return any(sep.text in {",", "en", "of", "/"} and any(
+        e.type == "REGION" and not e.needs_evidence for e in gaz.lookup(other.text))
+        for sep, other in pairs)
+
+
+def _inside_any(span: Span, ranges: list[tuple[int, int]]) -> bool:
+    return any(start <= span.start and span.end <= end for start, end in ranges)
+
+
+def _is_connector(text: str) -> bool:
+    return bool(re.match(CONNECTOR, text)) or text in {"&", "-"}
