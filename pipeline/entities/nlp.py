@@ -22,7 +22,7 @@ from spacy.util import compile_infix_regex
 from ..errors import ConfigError
 from ..settings.entities import EntitySettings
 from . import components  # noqa: F401  (registers the rd_resolver and rd_merger factories)
-from .gazetteer import load_gazetteer
+from .gazetteer import Gazetteer, load_gazetteer
 from .rules import organisation_patterns
 
 log = logging.getLogger("rodedraden")
@@ -74,7 +74,7 @@ def _build(settings_json: str) -> Language:
         nlp.initialize()
     else:
         nlp = spacy.load(identity.get("path") or settings.nlp.model)
-    _split_slashes(nlp)
+    _customise_tokenizer(nlp, load_gazetteer(settings.gazetteer_dir))
     _add_components(nlp, settings)
     return nlp
 
@@ -84,10 +84,16 @@ def build_pipeline(settings: EntitySettings) -> Language:
     return _build(settings.model_dump_json())
 
 
-def _split_slashes(nlp: Language) -> None:
-    """'Groningen/Drenthe' names two regions: split words at a slash."""
+def _customise_tokenizer(nlp: Language, gazetteer: Gazetteer) -> None:
+    """Split words at a slash ('Groningen/Drenthe' names two regions) and drop the Dutch
+    abbreviation exceptions that would swallow the full stop after a name ('in Best.')."""
     infixes = list(nlp.Defaults.infixes) + [r"(?<=[\w)])/(?=[\w(])"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    rules = dict(nlp.tokenizer.rules)
+    clashes = {key for key in rules if key.endswith(".") and (
+        key[:-1] in gazetteer.exact or key[:-1].lower() in gazetteer.lower)}
+    if clashes:
+        nlp.tokenizer.rules = {key: value for key, value in rules.items() if key not in clashes}
 
 
 def _add_components(nlp: Language, settings: EntitySettings) -> None:
