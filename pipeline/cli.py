@@ -165,19 +165,24 @@ def evaluate_entities(gold: Path, **options: Any) -> None:
     metrics_entities.json into the run directory.
     """
     from .entities.evaluate import evaluate as score
-    from .entities.evaluate import format_table, load_gold
+    from .entities.evaluate import format_table, load_gold, realign
     from .storage import write_json
 
-    reference = load_gold(gold)
     result = _runner(**options).run(["entities"])
+    texts = {d["id"]: d["text"] for d in result.outputs["ingest"]["corpus.jsonl"]}
+    reference, alignment = realign(load_gold(gold), texts)
     predicted = {r["id"]: r["entities"] for r in result.outputs["entities"]["documents.jsonl"]}
     metrics = score(predicted, reference)
+    metrics["alignment"] = alignment
     metrics["pipeline"] = result.outputs["entities"]["entities_summary.json"]["pipeline"]
     metrics["gold"] = str(gold)
     target = result.run_dir / "metrics_entities.json"
     write_json(target, metrics)
     click.echo(format_table(metrics))
     click.echo(f"pipeline: {metrics['pipeline']['description']}")
+    if alignment["realigned"] or alignment["unaligned"]:
+        click.echo(f"gold spans re-aligned to the current cleaned text: {alignment['realigned']}"
+                   f", not found (dropped): {alignment['unaligned']}")
     click.echo(f"written: {target}")
 # -- themes commands --
 

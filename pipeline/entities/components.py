@@ -250,4 +250,4 @@ def _inside_any(span: Span, ranges: list[tuple[int, int]]) -> bool:
 
 
 def _is_connector(text: str) -> bool:
-    return bool(re.match(CONNECTOR, text)) or text in {"&", "-"}
+    return bool(re.match(CONNECTOR, text)) or text in {"&", "-", "en"}

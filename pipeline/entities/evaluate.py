@@ -47,6 +47,41 @@ def _check(entity: dict[str, Any], path: Path, number: int) -> dict[str, Any]:
     return entity
 
 
+def realign(gold: dict[str, list[dict[str, Any]]], texts: dict[str, str]
+            ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, int]]:
+    """Move gold spans whose offsets no longer fit the cleaned text (after a cleaning change)
+    to the nearest occurrence of their text; drop those whose text is gone."""
+    moved = lost = 0
+    aligned: dict[str, list[dict[str, Any]]] = {}
+    for doc_id, entities in gold.items():
+        text = texts.get(doc_id)
+        if text is None:
+            aligned[doc_id] = entities
+            continue
+        kept = []
+        for e in entities:
+            surface = e.get("text")
+            if surface is None or text[e["start"]:e["end"]] == surface:
+                kept.append(e)
+                continue
+            starts = [i for i in _occurrences(text, surface)]
+            if not starts:
+                lost += 1
+                continue
+            start = min(starts, key=lambda i: abs(i - e["start"]))
+            kept.append({**e, "start": start, "end": start + len(surface)})
+            moved += 1
+        aligned[doc_id] = kept
+    return aligned, {"realigned": moved, "unaligned": lost}
+
+
+def _occurrences(text: str, surface: str):
+    start = text.find(surface)
+    while start != -1:
+        yield start
+        start = text.find(surface, start + 1)
+
+
 def evaluate(predicted: dict[str, list[dict[str, Any]]],
              gold: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """Metrics for the documents in ``gold``; ``predicted`` maps document id -> mentions."""

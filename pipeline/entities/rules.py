@@ -10,10 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-NAME_BODY = r"[A-ZÀ-Ý0-9][\w&'’.\-]*|&"
+# A capitalised word that is not a sentence-initial function word ("Het Drenthe College",
+# "Toen Bouwbedrijf X"); numbers never continue a name ("Stichting X op 11 maart").
+FUNCTION_WORDS = ("De|Het|Een|Toen|Ook|Dat|Die|Dit|Deze|Daar|Zo|En|In|Op|Bij|Voor|Met|Als|"
+                  "Maar|Volgens|Namens|Via|Door|Na|Nu|Sinds|Tijdens|Wie|Wat|Hoe|Waar|Omdat")
+NAME_BODY = rf"(?!(?:{FUNCTION_WORDS})$)[A-ZÀ-Ý][\w&'’.\-]*|&"
 # No "en": "Servicepunt Flex en Werkbedrijf Lekstroom" is two organisations. Names that do
 # contain "en" ("Stichting Lezen en Schrijven") belong in organisaties.yaml.
-CONNECTOR_BODY = r"van|de|der|den|voor|op|aan|het|in|naar|tot|'s|’s|'t|’t"
+# No "in"/"op": "Servicepunt Techniek Achterhoek in Doetinchem" ends before "in".
+CONNECTOR_BODY = r"van|de|der|den|voor|aan|het|naar|tot|'s|’s|'t|’t"
 NAME = rf"^(?:{NAME_BODY})$"
 CONNECTOR = rf"^(?:{CONNECTOR_BODY})$"
 NAME_OR_CONNECTOR = rf"^(?:{NAME_BODY}|{CONNECTOR_BODY})$"

@@ -181,10 +181,9 @@ def read_csv(data: bytes, settings: ReadSettings) -> list[Record]:
     text = text.lstrip("\ufeff")
     delimiter = settings.csv_delimiter
     if delimiter == "auto":
-        try:
-            delimiter = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|").delimiter
-        except csv.Error:
-            delimiter = ","
+        # The header line decides: csv.Sniffer is fooled by quoted multi-line text fields.
+        header_line = text.split("\n", 1)[0]
+        delimiter = max(",;\t|", key=lambda d: (header_line.count(d), d == ","))
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(rows)
@@ -282,7 +281,7 @@ def read_pdf(data: bytes, settings: ReadSettings) -> list[Record]:
         if reader.is_encrypted and not reader.decrypt(""):
             raise InputError("PDF is password-protected", hint="save an unprotected copy",
                              code="RD211")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_page_text(page) for page in reader.pages]
         title = (reader.metadata or {}).get("/Title") if reader.metadata else None
     except InputError:
         raise
@@ -293,6 +292,14 @@ def read_pdf(data: bytes, settings: ReadSettings) -> list[Record]:
                          hint="run OCR on it first (e.g. ocrmypdf) and add the result",
                          code="RD212")
     return [_record("\n\n".join(_reflow_pdf_page(p) for p in pages), title=title)]
+
+
+def _page_text(page: Any) -> str:
+    """Layout mode keeps the vertical gap between paragraphs as a blank line."""
+    try:
+        return page.extract_text(extraction_mode="layout") or ""
+    except Exception:  # layout mode fails on some damaged pages; plain mode still reads them
+        return page.extract_text() or ""
 
 
 def _reflow_pdf_page(text: str) -> str:
