@@ -115,6 +115,13 @@ def _print_summary(result: Any, quiet: bool) -> None:
         counts = ", ".join(f"{n} {status}" for status, n in summary["by_status"].items())
         click.echo(f"documents: {counts} (from {summary['files']} files; "
                    f"reasons in {result.run_dir / 'manifest.jsonl'})")
+    found = result.outputs.get("entities")
+    if found:
+        summary = found["entities_summary.json"]
+        counts = ", ".join(f"{n} {kind}" for kind, n in summary["mentions_by_type"].items())
+        click.echo(f"entities: {counts}; {summary['documents_with_pps']} of "
+                   f"{summary['documents']} documents mix public and private partners "
+                   f"(spaCy pipeline: {summary['pipeline']['description']})")
 
 
 @cli.command()

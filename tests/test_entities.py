@@ -140,18 +140,22 @@ def test_region_inside_organisation_only_when_configured(gaz):
 
 
 def test_partners_pps_and_regions_resolved_upward(gaz):
-    found = extract("De gemeente Emmen, UWV en uitzendbureaus helpen WW'ers in Best.", gaz)
+    found = extract("De gemeente Emmen, UWV en Randstad helpen WW'ers in Best. Ook "
+                    "uitzendbureaus doen mee.", gaz)
     record = document_record("d", "d.md", found, load_gazetteer(str(gaz)), True)
     assert [(p["id"], p["sector"], p["generic"]) for p in record["partners"]] == [
         ("ACTOR:uitzendbureaus", "privaat", True), ("ORG:gemeente:GM0114", "publiek", False),
-        ("ORG:uwv", "publiek", False)]
+        ("ORG:randstad", "privaat", False), ("ORG:uwv", "publiek", False)]
     assert record["pps"] is True
     assert record["regions"]["gemeenten"] == ["GM0114", "GM0753"]
     assert record["regions"]["arbeidsmarktregios"] == ["AM03", "AM28"]
     assert record["regions"]["provincies"] == ["PV22", "PV30"]
     assert record["doelgroepen"] == ["DG:ww"]
-    public_only = extract("De gemeente Emmen en UWV werken samen.", gaz)
-    assert document_record("d", "d", public_only, load_gazetteer(str(gaz)), True)["pps"] is False
+    public_only = extract("De gemeente Emmen en UWV werken samen met werkgevers.", gaz)
+    gazetteer = load_gazetteer(str(gaz))
+    assert document_record("d", "d", public_only, gazetteer, True)["pps"] is False
+    assert document_record("d", "d", public_only, gazetteer, True,
+                           pps_includes_generic=True)["pps"] is True
 
 
 def test_generic_actors_can_be_switched_off(gaz):

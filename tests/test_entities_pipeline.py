@@ -115,7 +115,7 @@ def _corpus(folder, texts):
 
 
 STORIES = [
-    "De gemeente Emmen werkt samen met UWV en uitzendbureaus aan een nieuwe aanpak. "
+    "De gemeente Emmen werkt samen met UWV en Randstad aan een nieuwe aanpak. "
     "Statushouders uit Syrië vinden zo sneller werk in de regio Drenthe. ",
     "In Enschede organiseren werkgevers speeddates voor WW'ers en 50-plussers. "
     "Het Werkgeversservicepunt Twente nodigt kandidaten persoonlijk uit. ",

@@ -46,7 +46,8 @@ def entities(ctx: StageContext, ingest: dict[str, Any]) -> dict[str, Any]:
     records = []
     for doc, doc_mentions in zip(documents, found, strict=True):
         record = document_record(doc["id"], doc["source"], doc_mentions, gazetteer,
-                                 settings.region_of_gemeente_actor)
+                                 settings.region_of_gemeente_actor,
+                                 settings.pps_includes_generic)
         records.append({**record, "pipeline": label})
     return {"documents.jsonl": records,
             "entities_summary.json": summarize(records, identity)}

@@ -46,9 +46,10 @@ def _mention(type_: str, text: str, start: int, end: int, fields: dict[str, Any]
 
 
 def document_record(doc_id: str, source: str, found: list[dict[str, Any]],
-                    gazetteer: Gazetteer, region_of_gemeente_actor: bool) -> dict[str, Any]:
+                    gazetteer: Gazetteer, region_of_gemeente_actor: bool,
+                    pps_includes_generic: bool = False) -> dict[str, Any]:
     partners = _partners(found)
-    sectors = {p["sector"] for p in partners}
+    sectors = {p["sector"] for p in partners if pps_includes_generic or not p["generic"]}
     return {"id": doc_id, "source": source, "entities": found, "partners": partners,
             "pps": "publiek" in sectors and "privaat" in sectors,
             "regions": resolve_regions(found, gazetteer, region_of_gemeente_actor),

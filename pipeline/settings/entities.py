@@ -43,6 +43,10 @@ class EntitySettings(Section):
     generic_actors: bool = Field(
         True, description="Report actor types without a name ('uitzendbureaus', "
         "'werkgevers') as generic organisation mentions.")
+    pps_includes_generic: bool = Field(
+        False, description="Let actor types without a name ('werkgevers', 'uitzendbureaus') "
+        "count for pps. Off by default: nearly every story mentions 'werkgevers' in passing, "
+        "which would make almost every story a public-private partnership.")
     weak_doelgroepen: Literal["keep", "drop-if-specific"] = Field(
         "drop-if-specific", description="Broad target groups marked weak in the taxonomy "
         "('kandidaten'): keep always, or drop when a more specific group is in the same "
