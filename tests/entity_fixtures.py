@@ -107,6 +107,8 @@ Oudgemeente,GM9999,2015,AM05,,0
 - id: DG:ouderen
   name: ouderen
   terms: [50-plussers]
+  patterns:
+    - [{LOWER: {REGEX: "^(4[05]|5[05]|6[05])-?plussers?$"}}]
 - id: DG:werkzoekenden
   name: werkzoekenden
   terms: [werkzoekende, kandidaat, kandidaten]

@@ -83,6 +83,32 @@ def test_target_group_morphology_and_spelling_variants(gaz):
         ("WW’ers", "DG:ww"), ("50plussers", "DG:ouderen"), ("50 plussers", "DG:ouderen")]
 
 
+def test_curator_token_patterns_cover_forms_no_list_enumerates(gaz):
+    found = extract("Ook 45-plussers en een 60plusser, maar geen 47-plussers.", gaz)
+    assert pairs(found, "DOELGROEP") == [("45-plussers", "DG:ouderen"),
+                                         ("60plusser", "DG:ouderen")]
+
+
+def test_ruler_patterns_carry_the_canonical_ids(gaz):
+    from pipeline.entities.nlp import build_pipeline
+    from pipeline.settings import EntitySettings
+
+    nlp = build_pipeline(EntitySettings(gazetteer_dir=str(gaz)))
+    doc = nlp.make_doc("Groningen en UWV")
+    for name in ("rd_gazetteer_exact", "rd_gazetteer_lower"):
+        doc = nlp.get_pipe(name)(doc)
+    assert sorted((s.text, s.id_) for s in doc.spans["rd"]) == [
+        ("Groningen", "AM01|GM0014|PV20"), ("UWV", "ORG:uwv")]
+
+
+def test_malformed_token_pattern_names_the_entry(tmp_path):
+    folder = write_gazetteer(tmp_path / "g")
+    (folder / "doelgroepen.yaml").write_text(
+        "- id: DG:x\n  name: x\n  terms: [x]\n  patterns: [LOWER]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"doelgroepen.yaml entry 1 \(DG:x\).*token pattern"):
+        load_gazetteer(str(folder))
+
+
 def test_compounds_and_excluded_names_are_not_target_groups(gaz):
     found = extract("Het Statushoudersbestand en VluchtelingenWerk Nederland helpen.", gaz)
     assert pairs(found, "DOELGROEP") == []

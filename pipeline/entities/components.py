@@ -83,15 +83,12 @@ class Resolver:
         return doc
 
     def _candidates(self, doc: Doc, span: Span, excluded: list[tuple[int, int]]):
-        text = span.text
         if span.label_ == "ORG_RULE":
             yield from self._rule_candidate(doc, span)
             return
-        ids = (self.gaz.exact.get(text) if span.label_ == "GAZ_EXACT"
-               else self.gaz.lower.get(text.lower())) or set()
-        entries = [self.gaz.entries[i] for i in sorted(ids)]
+        entries = [self.gaz.entries[i] for i in span.id_.split("|") if i in self.gaz.entries]
         source = "gazetteer"
-        priority = PRIORITY[span.label_]
+        priority = PRIORITY.get(span.label_, PRIORITY["GAZ_LOWER"])
         for type_ in ("ORGANISATION", "DOELGROEP"):
             typed = [e for e in entries if e.type == type_]
             if typed and not (type_ == "DOELGROEP" and _inside_any(span, excluded)):

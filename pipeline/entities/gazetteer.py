@@ -67,6 +67,7 @@ class Gazetteer:
     exact: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     lower: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     excluded: set[str] = field(default_factory=set)   # lower-case forms that are no mention
+    token_patterns: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
     former_names: dict[str, str] = field(default_factory=dict)  # entry id -> "merged" note
     digest: str = ""
 
@@ -221,6 +222,13 @@ def _load_target_groups(path: Path, gaz: Gazetteer) -> None:
                 gaz.alias(variant, item["id"], case_sensitive=False)
         for surface in item.get("not") or []:
             gaz.excluded.add(" ".join(surface.lower().split()))
+        for pattern in item.get("patterns") or []:
+            if not (isinstance(pattern, list) and pattern
+                    and all(isinstance(token, dict) for token in pattern)):
+                raise ConfigError(f"{where}: each entry of 'patterns' must be a spaCy token "
+                                  "pattern: a list of token mappings such as "
+                                  '[{"LOWER": {"REGEX": "^\\d+-plussers$"}}]', code="RD126")
+            gaz.token_patterns.append((item["id"], pattern))
 
 
 def _check_kind_sector(item: dict[str, Any], where: str) -> None:

@@ -103,17 +103,20 @@ def _add_components(nlp: Language, settings: EntitySettings) -> None:
               "validate": False}
     exact = nlp.add_pipe("span_ruler", name="rd_gazetteer_exact", before=before,
                          config={**common, "phrase_matcher_attr": "ORTH"})
-    exact.add_patterns([{"label": "GAZ_EXACT", "pattern": surface}
-                        for surface in sorted(gazetteer.exact)])
+    # A pattern's id lists every entry its surface form can mean; the resolver picks one.
+    exact.add_patterns([{"label": "GAZ_EXACT", "pattern": surface, "id": "|".join(sorted(ids))}
+                        for surface, ids in sorted(gazetteer.exact.items())])
     lower = nlp.add_pipe("span_ruler", name="rd_gazetteer_lower", before=before,
                          config={**common, "phrase_matcher_attr": "LOWER"})
-    lower.add_patterns([{"label": "GAZ_LOWER", "pattern": surface}
-                        for surface in sorted(gazetteer.lower)]
+    lower.add_patterns([{"label": "GAZ_LOWER", "pattern": surface, "id": "|".join(sorted(ids))}
+                        for surface, ids in sorted(gazetteer.lower.items())]
                        + [{"label": "NOT", "pattern": surface}
                           for surface in sorted(gazetteer.excluded)])
     rules = nlp.add_pipe("span_ruler", name="rd_organisation_rules", before=before,
                          config=common)
-    rules.add_patterns(organisation_patterns())
+    rules.add_patterns(organisation_patterns()
+                       + [{"label": "GAZ_PATTERN", "id": entry_id, "pattern": pattern}
+                          for entry_id, pattern in gazetteer.token_patterns])
     nlp.add_pipe("rd_resolver", before=before, config={
         "gazetteer_dir": settings.gazetteer_dir, "evidence_words": settings.evidence_words,
         "regions_inside_organisations": settings.regions_inside_organisations,
