@@ -55,7 +55,7 @@ def load_config(path: str | Path | None = None, overrides: Iterable[str] = ()) -
 def validate(data: Mapping[str, Any], origins: Mapping[str, str] | None = None) -> Settings:
     """Validate a merged mapping; raise :class:`ConfigError` listing every problem."""
     try:
-        return Settings.model_validate(dict(data))
+        return Settings.model_validate(_empty_sections_as_defaults(dict(data), Settings))
     except pydantic.ValidationError as exc:
         problems = [_describe(err, data, origins or {}) for err in exc.errors()]
         raise ConfigError(
@@ -63,6 +63,20 @@ def validate(data: Mapping[str, Any], origins: Mapping[str, str] | None = None) 
             hint="fix the keys above in your config file or --set option; "
             "configs/default.yaml lists every key with a comment.",
         ) from None
+
+
+def _empty_sections_as_defaults(data: dict[str, Any], model: Any) -> dict[str, Any]:
+    """``ingest:`` with nothing under it means "the defaults", as a reader of YAML expects."""
+    fields = getattr(model, "model_fields", {})
+    cleaned = {}
+    for key, value in data.items():
+        sub_model = fields[key].annotation if key in fields else None
+        if value is None and hasattr(sub_model, "model_fields"):
+            value = {}
+        if isinstance(value, dict) and hasattr(sub_model, "model_fields"):
+            value = _empty_sections_as_defaults(value, sub_model)
+        cleaned[key] = value
+    return cleaned
 
 
 def to_yaml(settings: Settings) -> str:

@@ -30,9 +30,9 @@ from tqdm import tqdm
 
 from . import __version__
 from .config import section_hash, to_yaml
-from .errors import RunLockedError, UsageError
+from .errors import RunLockedError, StageFailedError, UsageError
 from .settings import Settings
-from .storage import Cache, stable_hash, write_json, write_jsonl, write_text
+from .storage import Cache, stable_hash, write_bytes, write_json, write_jsonl, write_text
 
 log = logging.getLogger("rodedraden")
 
@@ -156,7 +156,7 @@ class Runner:
 
     def key_parts(self, stage: Stage, inputs: Mapping[str, Any],
                   upstream_keys: Mapping[str, str]) -> dict[str, Any]:
-        if stage.fingerprint is not None:
+        if stage.gather is not None and stage.fingerprint is not None:
             input_id = stable_hash(stage.fingerprint(dict(inputs)))
         else:
             input_id = stable_hash({name: upstream_keys[name] for name in stage.requires})
@@ -286,16 +286,32 @@ class Runner:
         return result
 
     def _write_artifacts(self, run_dir: Path, artifacts: Mapping[str, Any]) -> None:
+        """Write a stage's artifacts: .json/.jsonl from data, other files from str or bytes.
+
+        Names starting with "_" are in-memory only (passed downstream and cached); ``.npy``
+        arrays stay in the cache. A name may contain folders but never leave the run folder.
+        """
+        root = run_dir.resolve()
         for name, value in artifacts.items():
-            if name.startswith("_"):
-                continue  # in-memory only: passed downstream and cached, not exported
-            target = run_dir / name
+            if name.startswith("_") or name.endswith(".npy"):
+                continue
+            target = (root / name).resolve()
+            if not target.is_relative_to(root) or target == root:
+                raise StageFailedError(f"artifact name {name!r} points outside the run folder",
+                                       code="RD312")
             if name.endswith(".jsonl"):
                 write_jsonl(target, value)
             elif name.endswith(".json"):
                 write_json(target, value)
+            elif isinstance(value, bytes):
+                write_bytes(target, value)
+            elif isinstance(value, str):
+                write_text(target, value)
 
     def _check_corpus(self) -> None:
+        if self.out.exists() and not self.out.is_dir():
+            raise UsageError(f"--out {self.out} is a file, not a folder",
+                             hint="point --out at a folder (it is created when missing)")
         if not self.corpus.is_dir():
             raise UsageError(f"corpus folder not found: {self.corpus}",
                              hint="pass --corpus with a folder of documents (default: corpus/)")
@@ -371,6 +387,9 @@ def _attach_log_file(path: Path) -> logging.Handler:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     handler.setLevel(logging.DEBUG)
     log.addHandler(handler)
+    # Without the CLI the logger inherits the root's WARNING level and the file would stay
+    # empty; console handlers keep their own levels, so this only feeds the file.
+    log.setLevel(logging.DEBUG)
     return handler
 
 

@@ -80,6 +80,11 @@ def write_text(path: Path, text: str) -> None:
         fh.write(text)
 
 
+def write_bytes(path: Path, data: bytes) -> None:
+    with atomic_open(path, "wb") as fh:
+        fh.write(data)
+
+
 def write_json(path: Path, data: Any) -> None:
     write_text(path, dumps(data, indent=2) + "\n")
 
@@ -111,7 +116,10 @@ def _default(value: Any) -> Any:
 
 
 def encode_artifact(name: str, value: Any) -> bytes:
-    """``.npy`` artifacts are numpy arrays; everything else is JSON. Both zlib-compressed."""
+    """``.npy`` artifacts are numpy arrays, bytes stay bytes, everything else is JSON; all
+    zlib-compressed. A one-byte tag keeps bytes and JSON strings apart on the way back."""
+    if isinstance(value, bytes):
+        return b"B" + zlib.compress(value, 3)
     if name.endswith(".npy"):
         buffer = io.BytesIO()
         np.save(buffer, np.asarray(value), allow_pickle=False)
@@ -122,6 +130,8 @@ def encode_artifact(name: str, value: Any) -> bytes:
 
 
 def decode_artifact(name: str, blob: bytes) -> Any:
+    if blob[:1] == b"B":
+        return zlib.decompress(blob[1:])
     raw = zlib.decompress(blob)
     if name.endswith(".npy"):
         return np.load(io.BytesIO(raw), allow_pickle=False)

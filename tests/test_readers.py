@@ -283,7 +283,7 @@ def test_pdf_paragraph_whose_last_line_is_almost_full_stays_separate():
     assert record["text"].split("\n\n") == paragraphs
 
 
-def test_reader_records_have_no_error_field_set(formats_run):
+def test_all_documents_are_dutch_and_written_to_corpus_jsonl(formats_run):
     rows = formats_run["rows"]
     assert all(r["reason"] is None and r["language"] == "nl" for r in rows)
     corpus = read_jsonl(formats_run["result"].run_dir / "corpus.jsonl")

@@ -48,7 +48,8 @@ def find_repeated_lines(texts: Iterable[str], settings: BoilerplateSettings) -> 
     for text in texts:
         n_docs += 1
         counts.update({line_key(line) for line in text.split("\n")
-                       if line and len(line.split()) <= settings.repeated_max_words})
+                       if settings.repeated_min_words <= len(line.split())
+                       <= settings.repeated_max_words})
     threshold = max(settings.repeated_min_docs, settings.repeated_min_share * n_docs)
     return {key for key, count in counts.items() if count >= threshold}
 

@@ -9,6 +9,7 @@ skipped or failed, with a reason; nothing is silently dropped.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -144,13 +145,24 @@ def _clean_and_filter(candidates: list[dict[str, Any]], settings: Any) -> list[d
 
 def _document(c: dict[str, Any]) -> dict[str, Any]:
     row, record, cleaned = c["row"], c["record"], c["cleaned"]
-    return {"id": row["id"], "title": record["title"],
+    return {"id": row["id"], "title": _nfc(record["title"]),
             "date": record["date"] or cleaned.found_date(), "source": row["source"],
-            "format": row["format"], "record": row["record"], "metadata": record["metadata"],
+            "format": row["format"], "record": row["record"], "metadata": _nfc(record["metadata"]),
             "language": c["language"], "n_words": row["n_words"],
             "content_hash": sha256_bytes(cleaned.text.encode())[:16], "text": cleaned.text,
             "paragraphs": cleaned.paragraphs,
             "removed_lines": len(cleaned.removed)}
+
+
+def _nfc(value: Any) -> Any:
+    """Titles and metadata get the same Unicode normalisation as the text."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {k: _nfc(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    return value
 
 
 @lru_cache(maxsize=1)
