@@ -72,6 +72,10 @@ class BoilerplateSettings(Section):
     repeated_min_share: float = Field(
         0.05, ge=0, le=1, description="...and in at least this share of all documents is "
         "treated as site boilerplate (footers, newsletter lines) and dropped.")
+    repeated_min_words: int = Field(
+        3, ge=1, description="Lines shorter than this never count as repeated boilerplate: "
+        "a section heading such as 'Resultaten' recurs across stories but is content (short "
+        "menu lines are caught by the patterns instead).")
     repeated_max_words: int = Field(
         20, ge=1, description="Only lines of at most this many words count as repeated "
         "boilerplate, so a quote shared by two stories is never dropped.")
