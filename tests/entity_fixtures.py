@@ -84,6 +84,16 @@ Oudgemeente,GM9999,2015,AM05,,0
   kind: uitzendbureau
   sector: privaat
   terms: [uitzendbureau]
+- id: ACTOR:brancheorganisaties
+  name: brancheorganisaties
+  kind: brancheorganisatie
+  sector: privaat
+  terms: [branchevereniging, brancheverenigingen]
+- id: ACTOR:werkgeversservicepunten
+  name: werkgeversservicepunten
+  kind: uwv
+  sector: publiek
+  terms: [werkgeversservicepunt, werkgeversservicepunten]
 - id: ACTOR:werkgevers
   name: werkgevers
   kind: werkgever

@@ -16,10 +16,27 @@ def gaz(tmp_path_factory):
 
 
 def test_place_name_meaning_follows_its_context(gaz):
-    found = extract("In de provincie Groningen groeit het werk. De regio Groningen en "
-                    "Groningen zelf doen mee.", gaz)
+    found = extract("In de provincie Groningen groeit het werk. De regio Groningen doet "
+                    "mee, net als Groningen zelf.", gaz)
     assert pairs(found, "REGION") == [("Groningen", "PV20"), ("Groningen", "AM01"),
                                       ("Groningen", "GM0014")]
+
+
+def test_regio_prefix_carries_through_a_list_and_maps_cities_to_their_region(gaz):
+    found = extract("In de regio's Groningen, Enschede en Eindhoven, en in Emmen.", gaz)
+    assert pairs(found, "REGION") == [("Groningen", "AM01"), ("Enschede", "AM05"),
+                                      ("Eindhoven", "AM28"), ("Emmen", "GM0114")]
+
+
+def test_actor_type_describing_a_named_organisation_is_not_a_separate_actor(gaz):
+    found = extract("De branchevereniging ABU tekent. Randstad, het uitzendbureau uit "
+                    "Diemen, doet mee. UWV en het werkgeversservicepunt helpen. "
+                    "Ook uitzendbureaus en een werkgever doen mee. UWV, gemeenten en "
+                    "werkgevers overleggen.", gaz)
+    assert pairs(found, "ORGANISATION") == [
+        ("ABU", "ORG:abu"), ("Randstad", "ORG:randstad"), ("UWV", "ORG:uwv"),
+        ("uitzendbureaus", "ACTOR:uitzendbureaus"), ("werkgever", "ACTOR:werkgevers"),
+        ("UWV", "ORG:uwv"), ("gemeenten", "ACTOR:gemeenten"), ("werkgevers", "ACTOR:werkgevers")]
 
 
 def test_gemeente_as_actor_is_an_organisation_but_as_place_a_region(gaz):

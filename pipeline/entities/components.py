@@ -23,8 +23,12 @@ from .rules import CONNECTOR, rule_attributes
 
 SPANS_KEY = "rd"
 KIND_ORDER = {"gemeente": 0, "provincie": 1, "arbeidsmarktregio": 2, "land": 3}
-PREFIX_KIND = {"provincie": "provincie", "regio": "arbeidsmarktregio",
-               "arbeidsmarktregio": "arbeidsmarktregio", "gemeente": "gemeente"}
+PREFIX_KIND = {"provincie": "provincie", "provincies": "provincie",
+               "regio": "arbeidsmarktregio", "regio's": "arbeidsmarktregio",
+               "arbeidsmarktregio": "arbeidsmarktregio", "arbeidsmarktregio's": "arbeidsmarktregio",
+               "gemeente": "gemeente", "gemeenten": "gemeente"}
+LIST_SEPARATORS = {",", "en", "of", "/"}
+DEFINITE = {"de", "het", "die", "dit", "dat", "deze"}
 ACTOR_PREFIX = {"gemeente": ("gemeente", "ORG:gemeente:"),
                 "provincie": ("provincie", "ORG:provincie:")}
 LOCATIVE = {"in", "uit", "binnen", "buiten", "naar"}
@@ -69,6 +73,7 @@ class Resolver:
                 candidates.extend(self._candidates(doc, span, excluded))
         chosen = _select(candidates)
         chosen = self._drop_weak_target_groups(doc, chosen)
+        chosen = _drop_generic_references(doc, chosen)
         meta = doc.user_data.setdefault(SPANS_KEY, {})
         ents = []
         for c in sorted(chosen, key=lambda c: c.start):
@@ -102,9 +107,13 @@ class Resolver:
 
     def _region_candidates(self, doc: Doc, span: Span, entries: list[Entry], priority: int):
         before = _previous_word(doc, span.start)
-        wanted = PREFIX_KIND.get(before.lower_ if before is not None else "")
+        wanted = PREFIX_KIND.get(before.lower_ if before is not None else "") \
+            or _list_prefix(doc, span.start)
         entries = sorted(entries, key=lambda e: (e.kind != wanted, KIND_ORDER.get(e.kind, 9)))
         entry = entries[0]
+        if wanted == "arbeidsmarktregio" and entry.kind == "gemeente" and entry.region_code:
+            # "regio Tilburg": the labour-market region the municipality belongs to.
+            entry = self.gaz.entries.get(entry.region_code, entry)
         if entry.needs_evidence and wanted is None and not self._has_evidence(doc, span):
             return
         fields = entry.fields()
@@ -202,6 +211,56 @@ class Merger:
             kept.append(Span(doc, ent.start, ent.end, label=type_, kb_id=fields["id"]))
         doc.ents = kept
         return doc
+
+
+def _list_prefix(doc: Doc, start: int) -> str | None:
+    """'de regio's Utrecht, Rotterdam en Tilburg': a later list item takes the first's prefix."""
+    i = start - 1
+    crossed = False
+    while i >= 0 and start - i <= 16:
+        token = doc[i]
+        if token.text in LIST_SEPARATORS:
+            crossed = True
+        elif not (token.is_title or token.text in {"-", "'s", "aan", "den", "de", "op"}):
+            break
+        i -= 1
+    if crossed and i >= 0:
+        return PREFIX_KIND.get(doc[i].lower_)
+    return None
+
+
+def _drop_generic_references(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+    """An actor type that only describes or refers back to a named organisation is no actor
+    of its own: an apposition ("de branchevereniging ABU", "Cedris, de branchevereniging van
+    …") or a definite singular reference ("het werkgeversservicepunt") when the document names
+    an organisation of that kind."""
+    named = [c for c in chosen if c.type == "ORGANISATION" and not c.fields.get("generic")]
+    named_kinds = {c.fields["kind"] for c in named}
+    kept = []
+    for c in chosen:
+        if c.type != "ORGANISATION" or not c.fields.get("generic"):
+            kept.append(c)
+            continue
+        before = doc[c.start - 1].lower_ if c.start > 0 else ""
+        apposition = any(n.start == c.end or _follows_after_comma(doc, n, c) for n in named)
+        singular = c.end - c.start == 1 and doc[c.start].lower_ != c.fields["name"].lower() \
+            and not doc[c.start].lower_.endswith(("s", "en"))
+        reference = before in DEFINITE and (singular or before == "het") \
+            and c.fields["kind"] in named_kinds
+        if not (apposition or reference):
+            kept.append(c)
+    return kept
+
+
+def _follows_after_comma(doc: Doc, named: Candidate, generic: Candidate) -> bool:
+    """'Stoof, het opleidings- en ontwikkelingsfonds': a named organisation, a comma, an
+    article and within a few words the actor type. Without the article it is a list
+    ('UWV, gemeenten en werkgevers')."""
+    if named.end >= len(doc) or doc[named.end].text != ",":
+        return False
+    between = doc[named.end + 1:generic.start]
+    return (1 <= len(between) <= 4 and between[0].lower_ in {"de", "het", "een"}
+            and not any(t.is_punct for t in between))
 
 
 def _select(candidates: list[Candidate]) -> list[Candidate]:

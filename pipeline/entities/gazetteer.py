@@ -154,9 +154,9 @@ def _load_regions(root: Path, gaz: Gazetteer) -> None:
                               code="RD122")
         gaz.alias(row["adjective"], row["target_code"], case_sensitive=True)
     for row, where in _csv(root / "regio_uncertain.csv", ["name", "note"]):
-        entry_id = "REGIO:" + _slug(row["name"])
-        gaz.add(Entry(entry_id, "REGION", row["name"], "arbeidsmarktregio", certain=False),
-                where)
+        # Areas without an official code get the id every uncoded place gets: PLAATS:<slug>.
+        entry_id = "PLAATS:" + _slug(row["name"])
+        gaz.add(Entry(entry_id, "REGION", row["name"], "regio", certain=False), where)
         gaz.alias(row["name"], entry_id, case_sensitive=True)
     _load_former_municipalities(root / "voormalige_gemeenten.csv", gaz)
     for row, where in _csv(root / "landen.csv", ["code", "name", "variants"]):
