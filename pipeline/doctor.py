@@ -25,7 +25,7 @@ LIBRARIES = [
     ("pydantic", "config validation", True),
 ]
 SPACY_MODEL = "nl_core_news_sm"
-MODEL_HINT = ("install it with 'make setup' (with network access), or: pip install "
+MODEL_HINT = ("install it with 'make model' (needs network access), or: pip install "
               "https://github.com/explosion/spacy-models/releases/download/"
               "nl_core_news_sm-3.8.0/nl_core_news_sm-3.8.0-py3-none-any.whl")
 
