@@ -14,6 +14,7 @@ left as ``outputs/runs/failed-<id>/`` for inspection and is never pointed at.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import platform
@@ -54,6 +55,7 @@ class Stage:
     fingerprint: Callable[[dict[str, Any]], Any] | None = None
     summary: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     external: Callable[[Settings], Any] | None = None  # files or models outside the config
+    previous: tuple[str, ...] = ()  # artifacts of the previous successful run it reads
     help: str = ""
 
 
@@ -70,8 +72,9 @@ class StageContext:
     """What a stage function gets besides its inputs: settings, per-item caching, progress."""
 
     def __init__(self, stage: Stage, settings: Settings, cache: Cache, report: StageReport,
-                 show_progress: bool):
+                 show_progress: bool, run_id: str = ""):
         self.stage = stage
+        self.run_id = run_id
         self.settings = settings
         self._cache = cache
         self._report = report
@@ -132,6 +135,7 @@ class Runner:
         self.out = out
         self.show_progress = show_progress
         self.config_source = config_source
+        self._run_id = ""
 
     # -- planning ---------------------------------------------------------------------------
 
@@ -165,6 +169,8 @@ class Runner:
                  "inputs": input_id}
         if stage.external is not None:
             parts["external"] = stable_hash(stage.external(self.settings))
+        if stage.previous:
+            parts["previous"] = stable_hash(inputs.get("previous"))
         return parts
 
     def status(self, targets: Sequence[str] | None = None) -> list[dict[str, Any]]:
@@ -176,6 +182,8 @@ class Runner:
             rows = []
             for stage in self.plan(targets):
                 inputs = stage.gather(self.settings, self.corpus) if stage.gather else {}
+                if stage.previous:
+                    inputs["previous"] = self._previous(stage)
                 parts = self.key_parts(stage, inputs, keys)
                 keys[stage.name] = stable_hash(stage.name, parts)
                 cached = cache.has_stage(stage.name, keys[stage.name])
@@ -212,9 +220,21 @@ class Runner:
         finally:
             lock.release()
 
+    def _previous(self, stage: Stage) -> dict[str, Any]:
+        """The declared artifacts of the newest successful run (None where absent)."""
+        latest = self.out / "latest"
+        found: dict[str, Any] = {}
+        for name in stage.previous:
+            path = latest / name
+            try:
+                found[name] = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                found[name] = None  # first run, or an unreadable file: start afresh
+        return found
+
     def _run_locked(self, plan: list[Stage]) -> RunResult:
         started = time.perf_counter()
-        run_id = self._new_run_id()
+        run_id = self._run_id = self._new_run_id()
         partial = self.out / "runs" / f".partial-{run_id}"
         partial.mkdir(parents=True)
         handler = _attach_log_file(partial / "run.log")
@@ -266,6 +286,8 @@ class Runner:
             inputs = stage.gather(self.settings, self.corpus)
         else:
             inputs = {name: outputs[name] for name in stage.requires}
+        if stage.previous:
+            inputs["previous"] = self._previous(stage)
         parts = self.key_parts(stage, inputs, keys)
         key = keys[stage.name] = stable_hash(stage.name, parts)
         result = cache.load_stage(stage.name, key)
@@ -275,7 +297,8 @@ class Runner:
         else:
             log.info("%s: running (%s)", stage.name,
                      _why_rerun(cache.last_parts(stage.name), parts))
-            ctx = StageContext(stage, self.settings, cache, report, self.show_progress)
+            ctx = StageContext(stage, self.settings, cache, report, self.show_progress,
+                               run_id=self._run_id)
             result = stage.func(ctx, **inputs)
             cache.save_stage(stage.name, key, result)
             report.status = "ran"
@@ -365,7 +388,9 @@ def _why_rerun(last: Mapping[str, Any] | None, parts: Mapping[str, Any]) -> str:
     if last.get("inputs") != parts["inputs"]:
         reasons.append("inputs changed")
     if last.get("external") != parts.get("external"):
-        reasons.append("external inputs changed (gazetteer files or model)")
+        reasons.append("external inputs changed (files outside the config, or the model)")
+    if last.get("previous") != parts.get("previous"):
+        reasons.append("previous run's results changed")
     return "; ".join(reasons) or "no cache entry for this combination"
 
 

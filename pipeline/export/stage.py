@@ -1,0 +1,89 @@
+"""The ``export`` stage: what people open. Tagged JSON for programs (validated against the
+package's JSON Schemas), theme tables for curators (XLSX and CSV), a self-contained HTML
+report, and a SQLite database. Pure formatting of the upstream results: every file is an
+artifact the runner writes atomically into the run folder."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from .. import __version__
+from ..config import section_hash
+from ..entities.gazetteer import load_gazetteer
+from ..errors import StageFailedError
+from ..runner import StageContext
+from .database import build_database
+from .records import SCHEMA_VERSION, document_records
+from .report import build_report
+from .spreadsheets import csv_text, workbook_bytes
+from .tables import curator_tables
+
+SCHEMAS = ("document.schema.json", "themes.schema.json", "run.schema.json")
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    return json.loads(resources.files("pipeline.export").joinpath("schemas", name)
+                      .read_text(encoding="utf-8"))
+
+
+def export(ctx: StageContext, ingest: dict[str, Any], entities: dict[str, Any],
+           themes: dict[str, Any]) -> dict[str, Any]:
+    settings = ctx.settings
+    theme_data = themes["themes.json"]
+    provenance = {"run_id": ctx.run_id, "rodedraden": __version__,
+                  "config_hash": section_hash(settings, *type(settings).model_fields),
+                  "embed_backend": settings.embed.backend}
+    records = document_records(ingest["corpus.jsonl"], entities["documents.jsonl"],
+                               themes["document_themes.jsonl"], provenance)
+    themes_file = {"schema_version": SCHEMA_VERSION, **theme_data}
+    _validate(records, themes_file)
+
+    names = {entry.id: entry.name for entry in
+             load_gazetteer(settings.entities.gazetteer_dir).entries.values()}
+    tables = curator_tables(theme_data["themes"], records, names, settings.export.top_n)
+    artifacts: dict[str, Any] = {
+        "documents.jsonl": records,
+        "themes.json": themes_file,
+        "themes.xlsx": workbook_bytes(tables),
+        "rodedraden.sqlite": build_database(records, theme_data["themes"]),
+        "report.html": build_report(
+            records, theme_data, ingest["manifest.jsonl"], themes.get("figures.json"),
+            names, settings.export.report_documents),
+    }
+    for table in tables:
+        artifacts[f"tables/{table.name}.csv"] = csv_text(table, settings.export.csv_delimiter)
+    for name in SCHEMAS:
+        artifacts[f"schemas/{name}"] = load_schema(name)
+    if settings.export.per_document_files:
+        for record in records:
+            artifacts[f"documents/{record['id']}.json"] = record
+    artifacts["export_summary.json"] = {
+        "documents": len(records), "themes": len(theme_data["themes"]),
+        "files": sorted(name for name in artifacts if not name.startswith("documents/")),
+        "schema_version": SCHEMA_VERSION}
+    return artifacts
+
+
+def _validate(records: list[dict[str, Any]], themes_file: dict[str, Any]) -> None:
+    """A record that breaks its schema is a bug in this package: stop, never ship it."""
+    document_schema = jsonschema.Draft202012Validator(load_schema("document.schema.json"))
+    for record in records:
+        error = jsonschema.exceptions.best_match(document_schema.iter_errors(record))
+        if error is not None:
+            raise StageFailedError(
+                f"document {record['id']} does not match document.schema.json at "
+                f"{'/'.join(map(str, error.absolute_path)) or '(root)'}: {error.message}",
+                hint="this is a bug in rodedraden; please report it with the run folder",
+                code="RD320")
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(load_schema("themes.schema.json"))
+        .iter_errors(themes_file))
+    if error is not None:
+        raise StageFailedError(f"themes.json does not match themes.schema.json at "
+                               f"{'/'.join(map(str, error.absolute_path)) or '(root)'}: "
+                               f"{error.message}", code="RD320",
+                               hint="this is a bug in rodedraden; please report it")
