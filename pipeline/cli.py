@@ -9,6 +9,7 @@ import functools
 import logging
 import sys
 import traceback
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -192,6 +193,167 @@ def evaluate_entities(gold: Path, **options: Any) -> None:
                    f", not found (dropped): {alignment['unaligned']}")
     click.echo(f"written: {target}")
 # -- themes commands --
+
+
+@evaluate.command("themes")
+@click.option("--labels", type=click.Path(path_type=Path), required=True,
+              help="JSONL file with 'id' and the reference label of each document.")
+@click.option("--label-field", required=True, help="Field of --labels holding the label.")
+@common_options
+@_guarded
+def evaluate_themes(labels: Path, label_field: str, **options: Any) -> None:
+    """NMI, ARI and unassigned share of the document themes against reference labels.
+
+    --corpus may be a folder or one .jsonl file ({id, text}). Runs the pipeline up to themes
+    (cached when nothing changed), prints the table and writes evaluation_themes.json into the
+    run directory.
+    """
+    from .storage import write_json
+    from .themes.evaluation import (
+        corpus_folder,
+        document_assignments,
+        evaluate,
+        format_table,
+        read_labels,
+    )
+
+    reference = read_labels(labels, label_field)
+    options["corpus"] = corpus_folder(options["corpus"], options["out"])
+    result = _runner(**options).run(["themes"])
+    assigned = document_assignments(result.outputs["themes"]["document_themes.jsonl"],
+                                    result.outputs["ingest"]["manifest.jsonl"])
+    scores = evaluate(reference, assigned)
+    unsupervised = result.outputs["themes"]["metrics_themes.json"]
+    report = {**scores, "labels": str(labels), "label_field": label_field,
+              "metrics_themes": unsupervised, "run_id": result.run_id,
+              "seconds": round(result.seconds, 1)}
+    target = result.run_dir / "evaluation_themes.json"
+    write_json(target, report)
+    click.echo(format_table(scores, unsupervised))
+    click.echo(f"run {result.run_id} ({result.seconds:.1f} s); written: {target}")
+
+
+@cli.command()
+@click.option("--grid", "grid_items", multiple=True, metavar="KEY.PATH=V1,V2",
+              help="Config key and the values to try; repeatable (the product is swept).")
+@click.option("--labels", type=click.Path(path_type=Path), default=None,
+              help="Optional JSONL with reference labels: adds NMI/ARI columns.")
+@click.option("--label-field", default=None, help="Field of --labels holding the label.")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
+              help="Where to write the table (default: OUT/sweeps/sweep-<time>.csv).")
+@common_options
+@_guarded
+def sweep(grid_items: tuple[str, ...], labels: Path | None, label_field: str | None,
+          csv_path: Path | None, **options: Any) -> None:
+    """Run the themes stage over a grid of config values on the cached embeddings.
+
+    \b
+    Example:
+      rodedraden sweep --grid themes.cluster.min_cluster_size=5,10,20 \\
+                       --grid themes.reduce.n_components=5,10
+    """
+    from datetime import datetime
+
+    from .config import load_config, section_hash
+    from .errors import UsageError
+    from .themes import sweep as sw
+    from .themes.evaluation import corpus_folder, document_assignments, evaluate, read_labels
+    from .themes.stage import compute_themes
+
+    grid = sw.parse_grid(grid_items)
+    if (labels is None) != (label_field is None):
+        raise UsageError("--labels and --label-field go together", code="RD247")
+    reference = read_labels(labels, label_field) if labels is not None else None
+    options["corpus"] = corpus_folder(options["corpus"], options["out"])
+    base_overrides = options.pop("overrides")
+    upstream: dict[str, Any] = {}
+    rows = []
+    for combination in sw.combinations(grid):
+        overrides = (*base_overrides, *sw.as_overrides(combination))
+        settings = load_config(options["config_path"], overrides)
+        key = section_hash(settings, "embed", "themes.unit", "themes.segment", "ingest",
+                           "entities")
+        if key not in upstream:
+            upstream[key] = _runner(overrides=overrides, **options).run(
+                ["embed", "entities"]).outputs
+        outputs = upstream[key]
+        try:
+            result = compute_themes(outputs["ingest"]["corpus.jsonl"],
+                                    outputs["embed"]["units.jsonl"],
+                                    outputs["embed"]["embeddings.npy"], settings,
+                                    outputs["entities"]["documents.jsonl"])
+        except RodedradenError as exc:  # one bad combination must not lose the others
+            rows.append({**combination, "error": f"[{exc.code}] {exc.message}"})
+            click.echo(f"{combination}: {rows[-1]['error']}", err=True)
+            continue
+        supervised = None
+        if reference is not None:
+            supervised = evaluate(reference, document_assignments(
+                result["document_themes.jsonl"], outputs["ingest"]["manifest.jsonl"]))
+        rows.append(sw.row_for(combination, result["metrics_themes.json"], supervised))
+        click.echo(sw.format_rows(rows[-1:]).splitlines()[-1] if len(rows) > 1
+                   else sw.format_rows(rows), err=True)
+    target = csv_path or options["out"] / "sweeps" / \
+        f"sweep-{datetime.now().strftime('%Y%m%d-%H%M%S')}.csv"
+    sw.write_csv(target, rows)
+    click.echo(sw.format_rows(rows))
+    click.echo(f"written: {target}")
+
+
+@cli.command()
+@click.argument("runs", nargs=-1, required=True)
+@click.option("--out", type=click.Path(path_type=Path), default=Path("outputs"),
+              show_default=True, help="Outputs folder the run ids refer to.")
+@_guarded
+def compare(runs: tuple[str, ...], out: Path) -> None:
+    """Config and metric differences of runs side by side (ids, 'latest' or run folders)."""
+    from .themes.compare import find_run, format_comparison, load_run
+
+    if len(runs) < 2:
+        from .errors import UsageError
+
+        raise UsageError("compare needs at least two runs", code="RD248",
+                         hint="rodedraden compare RUN_A RUN_B (ids from outputs/runs)")
+    click.echo(format_comparison([load_run(find_run(name, out)) for name in runs]))
+
+
+# -- export commands --
+
+
+@cli.group()
+def curate() -> None:
+    """The curators' feedback loop: reviewed theme tables back into the next run."""
+
+
+@curate.command("apply")
+@click.argument("table", type=click.Path(path_type=Path))
+@click.option("--curation", type=click.Path(path_type=Path), default=None,
+              help="Decisions file to update (default: export.curation_file of the config, "
+                   "configs/curation.yaml).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
+              help="YAML config (default: configs/default.yaml).")
+@_guarded
+def curate_apply(table: Path, curation: Path | None, config_path: Path | None) -> None:
+    """Read a reviewed themes.xlsx (or themes CSV) and record its decisions.
+
+    \b
+    Columns read from the themes sheet: theme_id, curated_label, action, notes.
+    action: keep | rename (needs curated_label) | merge:<theme id> | delete.
+    Decisions about themes not in TABLE stay as they were. The next run applies them:
+    curated labels everywhere, merges and deletions done, stale decisions reported.
+    """
+    from .config import load_config
+    from .storage import write_text
+    from .themes.curation import curation_text, merge_decisions, read_review
+
+    target = curation or Path(load_config(config_path).export.curation_file)
+    decisions = read_review(table)
+    merged = merge_decisions(target, decisions)
+    write_text(target, curation_text(merged))
+    actions = ", ".join(f"{n} {a}" for a, n in sorted(
+        Counter(d["action"].split(":")[0] for d in decisions.values()).items())) or "none"
+    click.echo(f"{len(decisions)} decision(s) read from {table} ({actions}); "
+               f"{len(merged)} in {target}. The next run applies them.")
 
 
 @cli.command()

@@ -349,15 +349,17 @@ class Runner:
         return candidate
 
 
-def code_version(package_file: str, release: str = "1") -> str:
-    """A stage's code version: its release number plus a hash of its package's source files.
+def code_version(package_file: str, release: str = "1", also: Sequence[str] = ()) -> str:
+    """A stage's code version: its release number plus a hash of its package's source files
+    and of ``also`` (modules elsewhere in ``pipeline/`` it calls, relative to ``pipeline/``).
 
     Editing any module of a stage invalidates that stage's cache without anyone having to
-    remember to bump a number; ``release`` is for changes outside the package that alter output.
+    remember to bump a number; ``release`` is for changes outside those files that alter output.
     """
     folder = Path(package_file).parent
-    sources = sorted(folder.rglob("*.py"))
-    digest = stable_hash([(p.relative_to(folder).as_posix(), p.read_bytes().decode("utf-8"))
+    root = Path(__file__).parent
+    sources = sorted(folder.rglob("*.py")) + [root / name for name in also]
+    digest = stable_hash([(p.relative_to(root).as_posix(), p.read_bytes().decode("utf-8"))
                           for p in sources])
     return f"{release}-{digest[:10]}"
 

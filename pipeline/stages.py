@@ -7,6 +7,6 @@ from .runner import Stage
 
 
 def all_stages() -> list[Stage]:
-    from . import entities, ingest
+    from . import embed, entities, export, ingest, themes
 
-    return [ingest.STAGE, entities.STAGE]
+    return [ingest.STAGE, entities.STAGE, embed.STAGE, themes.STAGE, export.STAGE]

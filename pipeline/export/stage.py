@@ -1,12 +1,19 @@
 """The ``export`` stage: what people open. Tagged JSON for programs (validated against the
 package's JSON Schemas), theme tables for curators (XLSX and CSV), a self-contained HTML
-report, and a SQLite database. Pure formatting of the upstream results: every file is an
-artifact the runner writes atomically into the run folder."""
+report, and a SQLite database.
+
+It first gives the themes their stable ids and applies the curators' decisions
+(:mod:`pipeline.themes.finalise`), and writes the final themes.json, document_themes.jsonl and
+theme_units.jsonl over the themes stage's numbering. Doing that here rather than in the themes
+stage means that editing a curated label re-runs this cheap stage, not the clustering. Every
+file is an artifact the runner writes atomically into the run folder."""
 
 from __future__ import annotations
 
 import json
+import logging
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -16,12 +23,15 @@ from ..config import section_hash
 from ..entities.gazetteer import load_gazetteer
 from ..errors import StageFailedError
 from ..runner import StageContext
+from ..themes.curation import load_curation
+from ..themes.finalise import finalise
 from .database import build_database
 from .records import SCHEMA_VERSION, document_records
 from .report import build_report
 from .spreadsheets import csv_text, workbook_bytes
 from .tables import curator_tables
 
+log = logging.getLogger("rodedraden")
 SCHEMAS = ("document.schema.json", "themes.schema.json", "run.schema.json")
 
 
@@ -30,10 +40,22 @@ def load_schema(name: str) -> dict[str, Any]:
                       .read_text(encoding="utf-8"))
 
 
+def external_inputs(settings: Any) -> dict[str, Any]:
+    path = Path(settings.export.curation_file)
+    return {"curation": path.read_bytes().decode("utf-8", "replace") if path.is_file() else None}
+
+
 def export(ctx: StageContext, ingest: dict[str, Any], entities: dict[str, Any],
-           themes: dict[str, Any]) -> dict[str, Any]:
+           themes: dict[str, Any], previous: dict[str, Any] | None = None) -> dict[str, Any]:
     settings = ctx.settings
+    decisions = load_curation(Path(settings.export.curation_file))
+    themes, final_ids = finalise(themes, (previous or {}).get("theme_registry.json"),
+                                 decisions, settings.export.theme_match_threshold)
     theme_data = themes["themes.json"]
+    if theme_data["curation"]["stale"]:
+        log.warning("export: curation decisions for themes that no longer exist: %s (kept in "
+                    "%s)", theme_data["curation"]["stale"], settings.export.curation_file)
+    figures = relabel_figures(themes.get("figures.json"), final_ids, theme_data["themes"])
     provenance = {"run_id": ctx.run_id, "rodedraden": __version__,
                   "config_hash": section_hash(settings, *type(settings).model_fields),
                   "embed_backend": settings.embed.backend}
@@ -51,8 +73,11 @@ def export(ctx: StageContext, ingest: dict[str, Any], entities: dict[str, Any],
         "themes.xlsx": workbook_bytes(tables),
         "rodedraden.sqlite": build_database(records, theme_data["themes"]),
         "report.html": build_report(
-            records, theme_data, ingest["manifest.jsonl"], themes.get("figures.json"),
+            records, theme_data, ingest["manifest.jsonl"], figures,
             names, settings.export.report_documents),
+        "document_themes.jsonl": themes["document_themes.jsonl"],
+        "theme_units.jsonl": themes["theme_units.jsonl"],
+        "theme_registry.json": themes["theme_registry.json"],
     }
     for table in tables:
         artifacts[f"tables/{table.name}.csv"] = csv_text(table, settings.export.csv_delimiter)
@@ -66,6 +91,23 @@ def export(ctx: StageContext, ingest: dict[str, Any], entities: dict[str, Any],
         "files": sorted(name for name in artifacts if not name.startswith("documents/")),
         "schema_version": SCHEMA_VERSION}
     return artifacts
+
+
+def relabel_figures(figures: dict[str, Any] | None, final_ids: dict[int, int | None],
+                    themes: list[dict[str, Any]]) -> dict[str, str] | None:
+    """The themes stage labels figure items with placeholders "⟦T<raw id>⟧"; put in the
+    final id and label. Replacement happens inside JSON strings, so labels are JSON-escaped."""
+    if not figures or not figures.get("figures"):
+        return None
+    labels = {t["id"]: t.get("curated_label") or t["label"] for t in themes}
+    result = {}
+    for name, text in figures["figures"].items():
+        for raw, final in final_ids.items():
+            shown = (f"{final}: {labels[final]}" if final is not None and final in labels
+                     else f"(deleted) {raw}")
+            text = text.replace(f"⟦T{raw}⟧", json.dumps(shown, ensure_ascii=False)[1:-1])
+        result[name] = text
+    return result
 
 
 def _validate(records: list[dict[str, Any]], themes_file: dict[str, Any]) -> None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 from pydantic import Field
 
 from .base import Section
+from .embed import EmbedSettings, TfidfSvdSettings
 from .entities import EntitySettings, NlpSettings
+from .export import ExportSettings
 from .ingest import (
     SUPPORTED_FORMATS,
     BoilerplateSettings,
@@ -19,6 +21,7 @@ from .ingest import (
     ReadSettings,
 )
 from .run import RunSettings
+from .themes import ThemesSettings
 
 
 class Settings(Section):
@@ -27,9 +30,13 @@ class Settings(Section):
     run: RunSettings = Field(default_factory=RunSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     entities: EntitySettings = Field(default_factory=EntitySettings)
+    embed: EmbedSettings = Field(default_factory=EmbedSettings)
+    themes: ThemesSettings = Field(default_factory=ThemesSettings)
+    export: ExportSettings = Field(default_factory=ExportSettings)
 
 
-__all__ = ["SUPPORTED_FORMATS", "BoilerplateSettings", "DedupSettings", "EntitySettings",
+__all__ = ["EmbedSettings", "ExportSettings", "TfidfSvdSettings", "ThemesSettings",
+           "SUPPORTED_FORMATS", "BoilerplateSettings", "DedupSettings", "EntitySettings",
            "FieldNames", "NlpSettings",
            "IngestSettings", "LanguageSettings", "ReadSettings", "RunSettings", "Section",
            "Settings"]

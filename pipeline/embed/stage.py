@@ -1,0 +1,84 @@
+"""The ``embed`` stage: cut documents into units and embed each unit, cached per unit.
+
+A unit's cache key is the hash of its text, the backend and the model id, so re-clustering,
+renaming a document or adding stories never re-embeds a unit that was embedded before. Vectors
+are float32, stored in the cache as raw bytes (base64) rather than JSON numbers.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import numpy as np
+
+from ..runner import StageContext
+from ..settings import Settings
+from ..storage import sha256_bytes, stable_hash
+from .backends import TfidfSvdBackend, combine, semantic_backend
+from .units import make_units
+
+
+def embed(ctx: StageContext, ingest: dict[str, Any]) -> dict[str, Any]:
+    settings = ctx.settings.embed
+    documents = ingest["corpus.jsonl"]
+    by_id = {doc["id"]: doc for doc in documents}
+    units = make_units(documents, ctx.settings.themes.unit, ctx.settings.themes.segment)
+    texts = [unit_text(by_id, unit) for unit in units]
+    backend = semantic_backend(settings, texts)
+
+    started = time.perf_counter()
+    items = [(stable_hash(sha256_bytes(text.encode()), backend.name, backend.model_id), text)
+             for text in texts]
+
+    computed = 0
+
+    def compute(todo: Iterable[str]) -> Iterator[str]:
+        nonlocal computed
+        batch: list[str] = []
+        for text in todo:
+            computed += 1
+            batch.append(text)
+            if len(batch) >= settings.batch_size:
+                yield from map(pack, backend.encode(batch))
+                batch = []
+        if batch:
+            yield from map(pack, backend.encode(batch))
+
+    packed = ctx.map_cached("vectors", items, compute)
+    seconds = time.perf_counter() - started
+    dim = 0 if not packed else len(unpack(packed[0]))
+    vectors = np.stack([unpack(p) for p in packed]) if packed else np.zeros((0, dim), np.float32)
+    if settings.lexical_weight > 0 and units:
+        lexical = TfidfSvdBackend(settings.tfidf, texts).encode(texts)
+        vectors = combine(vectors, lexical, settings.lexical_weight)
+    summary = {"backend": backend.name, "model_id": backend.model_id,
+               "unit": ctx.settings.themes.unit, "documents": len(documents),
+               "units": len(units), "dimensions": int(vectors.shape[1]) if units else 0,
+               "lexical_weight": settings.lexical_weight, "units_computed": computed,
+               "seconds": round(seconds, 3),
+               "units_per_second": round(computed / seconds, 1)
+               if computed and seconds > 0 else None}
+    return {"units.jsonl": units, "embeddings.npy": vectors.astype(np.float32),
+            "embed_summary.json": summary}
+
+
+def unit_text(documents: dict[str, dict[str, Any]], unit: dict[str, Any]) -> str:
+    return documents[unit["doc_id"]]["text"][unit["start"]:unit["end"]]
+
+
+def pack(vector: np.ndarray) -> str:
+    return base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode("ascii")
+
+
+def unpack(blob: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(blob), dtype="<f4")
+
+
+def external_inputs(settings: Settings) -> dict[str, Any]:
+    """What the vectors depend on outside the config: the encoder package and a model folder."""
+    backend = semantic_backend(settings.embed, []) if settings.embed.backend != "tfidf-svd" \
+        else None
+    return {"model_id": backend.model_id if backend else "tfidf-svd"}

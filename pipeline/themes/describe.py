@@ -1,0 +1,162 @@
+"""What a theme carries: labels, terms, size, spread, passages, profile and place in the
+hierarchy. Built from a fitted BERTopic and the unit assignments."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..settings.themes import ThemesSettings
+from .catalogue import CatalogueEntry
+from .model import Encoder, FitResult
+from .profile import theme_profile
+
+log = logging.getLogger("rodedraden")
+LABEL_TERMS = 4
+EXCERPT_CHARS = 280
+
+
+def centroids(embeddings: np.ndarray, topics: np.ndarray, themes: Sequence[int]) -> np.ndarray:
+    rows = []
+    for theme in themes:
+        mean = embeddings[topics == theme].mean(axis=0)
+        rows.append(mean / (np.linalg.norm(mean) or 1.0))
+    return np.array(rows, dtype=np.float32).reshape(len(themes), embeddings.shape[1])
+
+
+def top_terms(model: Any, theme: int, n: int) -> list[tuple[str, float]]:
+    found = model.get_topic(theme) or []
+    return [(str(term), round(float(weight), 5)) for term, weight in found if term][:n]
+
+
+def curated_labels(centres: np.ndarray, catalogue: Sequence[CatalogueEntry],
+                   encode: Encoder | None, min_similarity: float
+                   ) -> list[tuple[str | None, float | None]]:
+    """Catalogue names for theme centroids, one theme per entry at most.
+
+    Pairs are matched greedily from the most similar down, so a broad entry (employer
+    services) labels the theme it fits best instead of every theme that mentions employers.
+    A theme keeps its best similarity even when it gets no label, to show how close it came.
+    """
+    if not catalogue or encode is None or not len(centres):
+        return [(None, None)] * len(centres)
+    similarity = centres @ encode([e.text for e in catalogue]).T
+    labels: list[tuple[str | None, float | None]] = [
+        (None, round(float(row.max()), 4)) for row in similarity]
+    taken: set[int] = set()
+    order = np.dstack(np.unravel_index(np.argsort(-similarity, axis=None, kind="stable"),
+                                       similarity.shape))[0]
+    for theme, entry in order:
+        score = float(similarity[theme, entry])
+        if score < min_similarity:
+            break
+        if labels[theme][0] is None and entry not in taken:
+            labels[theme] = (catalogue[entry].name, round(score, 4))
+            taken.add(int(entry))
+    return labels
+
+
+def passages(theme: int, topics: np.ndarray, embeddings: np.ndarray, centre: np.ndarray,
+             units: Sequence[dict[str, Any]], texts: Sequence[str], n: int
+             ) -> list[dict[str, Any]]:
+    """The ``n`` units closest to the theme centroid, one per document while possible (three
+    paragraphs of one story show less of a thread than three stories)."""
+    members = np.flatnonzero(topics == theme)
+    order = members[np.argsort(-(embeddings[members] @ centre), kind="stable")]
+    chosen, seen = [], set()
+    for index in order:
+        if units[index]["doc_id"] not in seen:
+            chosen.append(index)
+            seen.add(units[index]["doc_id"])
+        if len(chosen) == n:
+            break
+    for index in order:
+        if len(chosen) >= n:
+            break
+        if index not in chosen:
+            chosen.append(index)
+    result = []
+    for index in chosen:
+        unit, text = units[index], texts[index]
+        result.append({"doc_id": unit["doc_id"], "unit": unit["id"], "start": unit["start"],
+                       "end": unit["end"],
+                       "similarity": round(float(embeddings[index] @ centre), 4),
+                       "excerpt": text if len(text) <= EXCERPT_CHARS
+                       else text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " ..."})
+    return result
+
+
+def hierarchy(model: Any, texts: Sequence[str], themes: Sequence[int]
+              ) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """BERTopic's hierarchy (ward on c-TF-IDF): merge nodes, and each theme's parent node."""
+    if len(themes) < 3:
+        return [], {}
+    # hierarchical_topics always draws a tqdm bar (no switch): keep it out of the run's output
+    with contextlib.redirect_stderr(io.StringIO()):
+        frame = model.hierarchical_topics(list(texts))
+    nodes, parent_of = [], {}
+    for row in frame.sort_values("Distance").itertuples(index=False):
+        node_id = f"h{int(row.Parent_ID)}"
+        children = []
+        for child in (row.Child_Left_ID, row.Child_Right_ID):
+            child_id = int(child)
+            key = child_id if child_id in themes else f"h{child_id}"
+            children.append(key)
+            parent_of[child_id] = node_id
+        nodes.append({"id": node_id, "label": str(row.Parent_Name), "children": children,
+                      "themes": sorted(int(t) for t in row.Topics),
+                      "distance": round(float(row.Distance), 4)})
+    return nodes, {t: parent_of[t] for t in themes if t in parent_of}
+
+
+def describe_themes(fit: FitResult, units: Sequence[dict[str, Any]], texts: Sequence[str],
+                    embeddings: np.ndarray, theme_docs: Mapping[int, Mapping[str, float]],
+                    entity_docs: Mapping[str, Mapping[str, Any]] | None,
+                    names: Mapping[str, str], catalogue: Sequence[CatalogueEntry],
+                    encode: Encoder | None, settings: ThemesSettings
+                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    topics = fit.topics
+    themes = sorted(int(t) for t in set(topics.tolist()) if t >= 0)
+    centres = centroids(embeddings, topics, themes)
+    labels = curated_labels(centres, catalogue, encode,
+                            settings.catalogue.label_min_similarity)
+    nodes, parents = hierarchy(fit.model, texts, themes) if settings.hierarchy else ([], {})
+    words = np.array([max(1, u["n_words"]) for u in units], dtype=float)
+    records = []
+    for position, theme in enumerate(themes):
+        terms = top_terms(fit.model, theme, settings.representation.top_n_words)
+        curated, similarity = labels[position]
+        if theme in fit.zeroshot:  # assigned to this catalogue entry by zero-shot
+            curated = catalogue[fit.zeroshot[theme]].name
+        mask = topics == theme
+        docs = theme_docs.get(theme, {})
+        record: dict[str, Any] = {
+            "id": theme,
+            "label": ", ".join(term for term, _ in terms[:LABEL_TERMS]) or f"thema {theme}",
+            "curated_label": curated,
+            "curated_similarity": similarity,
+            "terms": [{"term": term, "weight": weight} for term, weight in terms],
+            "size": {"units": int(mask.sum()), "documents": len(docs)},
+            "share": {"units": round(float(mask.mean()), 4),
+                      "words": round(float(words[mask].sum() / words.sum()), 4)},
+            "rode_draad": len(docs) >= settings.min_documents,
+            "documents": sorted(docs, key=lambda d: (-docs[d], d)),
+            "passages": passages(theme, topics, embeddings, centres[position], units, texts,
+                                 settings.passages),
+            "parent": parents.get(theme),
+        }
+        if entity_docs is not None:
+            profile = theme_profile(list(docs), entity_docs, names, settings.profile_top)
+            record["spread"] = {"documents": len(docs), **profile.pop("spread")}
+            record["profile"] = profile
+        else:
+            record["spread"] = {"documents": len(docs), "arbeidsmarktregios": None,
+                                "provincies": None, "gemeenten": None}
+            record["profile"] = None
+        records.append(record)
+    return records, nodes

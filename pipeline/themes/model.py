@@ -1,0 +1,229 @@
+"""BERTopic, assembled from the config and fitted on precomputed unit embeddings.
+
+Every part is BERTopic's own extension point (``umap_model``, ``hdbscan_model``,
+``vectorizer_model``, ``ctfidf_model``, ``representation_model``, ``embedding_model``); nothing
+is forked. Determinism: UMAP gets ``random_state`` (which makes it single-threaded), k-means,
+spectral clustering and KeyBERTInspired get the same seed, HDBSCAN and agglomerative
+clustering are deterministic, and the embeddings are copied because guided modelling edits
+them in place.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import ConfigError, UsageError
+from ..settings.themes import ThemesSettings
+from .catalogue import CatalogueEntry
+from .consensus import ConsensusClustering, exact_knn
+from .vocabulary import make_vectorizer
+
+log = logging.getLogger("rodedraden")
+
+Encoder = Callable[[list[str]], np.ndarray]
+
+
+@dataclass
+class FitResult:
+    topics: np.ndarray            # theme per unit, -1 = outlier
+    outliers_before: int          # outliers before outlier reduction
+    model: Any                    # the fitted BERTopic
+    zeroshot: dict[int, int]      # theme id -> catalogue index, for zero-shot themes
+
+
+def _embedder(encode: Encoder) -> Any:
+    from bertopic.backend import BaseEmbedder
+
+    class FunctionEmbedder(BaseEmbedder):
+        """Our embed backend as a BERTopic embedding model: used for seed words, zero-shot
+        labels and the representation models; units come in precomputed."""
+
+        def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:
+            return encode(list(documents))
+
+    return FunctionEmbedder()
+
+
+def _umap(settings: ThemesSettings, resolved: dict[str, Any], seed: int,
+          knn: tuple[Any, Any] | None = None) -> Any:
+    from umap import UMAP
+
+    return UMAP(n_neighbors=resolved["umap_n_neighbors"],
+                n_components=resolved["umap_n_components"], min_dist=settings.reduce.min_dist,
+                metric=settings.reduce.metric, n_epochs=settings.reduce.n_epochs,
+                random_state=seed, n_jobs=1, precomputed_knn=knn or (None, None, None))
+
+
+def _reducer(settings: ThemesSettings, resolved: dict[str, Any], seed: int) -> Any:
+    # consensus members run their own UMAP: BERTopic gets the embeddings unchanged
+    if settings.reduce.method == "none" or settings.cluster.algorithm == "consensus":
+        from bertopic.dimensionality import BaseDimensionalityReduction
+
+        return BaseDimensionalityReduction()
+    return _umap(settings, resolved, seed)
+
+
+class _SharedGraphUmap:
+    """``reducer(seed)`` for consensus members: UMAP with the exact neighbour graph of the
+    data, computed on the first call and reused by every member."""
+
+    def __init__(self, settings: ThemesSettings, resolved: dict[str, Any]):
+        self.settings, self.resolved = settings, resolved
+        self._knn: tuple[Any, Any] | None = None
+        self._data_id: int | None = None
+
+    def __call__(self, member_seed: int) -> Any:
+        outer = self
+
+        class Member:
+            def fit_transform(self, X: np.ndarray) -> np.ndarray:
+                if outer._knn is None or outer._data_id != id(X):
+                    outer._knn = exact_knn(X, outer.resolved["umap_n_neighbors"],
+                                           outer.settings.reduce.metric)
+                    outer._data_id = id(X)
+                with warnings.catch_warnings():
+                    # no search index: UMAP warns that transform() is unavailable; unused
+                    warnings.filterwarnings("ignore", message=".*knn_search_index.*")
+                    return _umap(outer.settings, outer.resolved, member_seed,
+                                 outer._knn).fit_transform(X)
+
+        return Member()
+
+
+def _clusterer(settings: ThemesSettings, resolved: dict[str, Any], seed: int) -> Any:
+    algorithm = settings.cluster.algorithm
+    if algorithm == "hdbscan":
+        from hdbscan import HDBSCAN
+
+        return HDBSCAN(min_cluster_size=resolved["min_cluster_size"],
+                       min_samples=resolved["min_samples"], metric="euclidean",
+                       cluster_selection_method=settings.cluster.selection,
+                       prediction_data=True)
+    from sklearn.cluster import AgglomerativeClustering, KMeans, SpectralClustering
+
+    k = resolved["n_clusters"]
+    if algorithm == "consensus":
+        return ConsensusClustering(k, settings.cluster.members, resolved["member_clusters"],
+                                   None if settings.reduce.method == "none"
+                                   else _SharedGraphUmap(settings, resolved), seed)
+    if algorithm == "kmeans":
+        return KMeans(n_clusters=k, n_init=10, random_state=seed)
+    if algorithm == "agglomerative":
+        return AgglomerativeClustering(n_clusters=k, linkage=settings.cluster.linkage)
+    # 'discretize' rather than k-means on the eigenvectors: far less dependent on the seed.
+    return SpectralClustering(n_clusters=k, affinity="nearest_neighbors",
+                              n_neighbors=resolved["spectral_n_neighbors"],
+                              assign_labels="discretize", random_state=seed)
+
+
+def _representation(settings: ThemesSettings, seed: int) -> list[Any] | None:
+    from bertopic.representation import (
+        KeyBERTInspired,
+        MaximalMarginalRelevance,
+        PartOfSpeech,
+    )
+
+    rep = settings.representation
+    models: list[Any] = []
+    for name in rep.models:
+        if name == "keybert":
+            models.append(KeyBERTInspired(top_n_words=rep.top_n_words, random_state=seed))
+        elif name == "mmr":
+            models.append(MaximalMarginalRelevance(diversity=rep.mmr_diversity,
+                                                   top_n_words=rep.top_n_words))
+        else:
+            models.append(PartOfSpeech(model=_tagger(rep.pos_model), top_n_words=rep.top_n_words))
+    return models or None
+
+
+def _tagger(name: str) -> Any:
+    import spacy
+
+    try:
+        nlp = spacy.load(name)
+    except OSError:
+        raise ConfigError(f"representation model 'pos' needs the spaCy pipeline {name!r}, "
+                          "which is not installed", code="RD148",
+                          hint="run 'make model' with network access, set "
+                          "themes.representation.pos_model to an installed pipeline with a "
+                          "tagger, or drop 'pos' from themes.representation.models") from None
+    if not {"tagger", "morphologizer"} & set(nlp.pipe_names):
+        raise ConfigError(f"spaCy pipeline {name!r} has no tagger for representation 'pos'",
+                          code="RD148", hint="use a pipeline with a tagger or drop 'pos'")
+    return nlp
+
+
+def fit_themes(texts: list[str], embeddings: np.ndarray, settings: ThemesSettings,
+               resolved: dict[str, Any], seed: int, stop_words: list[str],
+               encode: Encoder | None, catalogue: list[CatalogueEntry],
+               describe: bool = True) -> FitResult:
+    """Fit BERTopic on units and reduce outliers.
+
+    ``describe=False`` skips the representation models (the assignments do not depend on
+    them): used for the extra seeds of the stability measurement.
+    """
+    from bertopic import BERTopic
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    mode = settings.catalogue.mode if catalogue else "label"
+    needs_encoder = mode != "label" or (describe and settings.representation.models)
+    strategy = settings.outliers.strategy
+    model = BERTopic(
+        top_n_words=settings.representation.top_n_words,
+        nr_topics=settings.nr_topics,
+        calculate_probabilities=strategy == "probabilities",
+        seed_topic_list=[list(e.seeds) for e in catalogue] if mode == "guided" else None,
+        zeroshot_topic_list=[e.text for e in catalogue] if mode == "zeroshot" else None,
+        zeroshot_min_similarity=settings.catalogue.zeroshot_min_similarity,
+        embedding_model=_embedder(encode) if needs_encoder and encode is not None else None,
+        umap_model=_reducer(settings, resolved, seed),
+        hdbscan_model=_clusterer(settings, resolved, seed),
+        vectorizer_model=make_vectorizer(settings.vectorizer, stop_words),
+        ctfidf_model=ClassTfidfTransformer(
+            bm25_weighting=settings.ctfidf.bm25_weighting,
+            reduce_frequent_words=settings.ctfidf.reduce_frequent_words),
+        representation_model=None,
+    )
+    with warnings.catch_warnings():
+        # UMAP says n_jobs is overridden by random_state: that is the point of setting it.
+        warnings.filterwarnings("ignore", message=".*n_jobs value.*overridden.*")
+        warnings.filterwarnings("ignore", message=".*random_state.*parallelism.*")
+        try:
+            topics, _ = model.fit_transform(texts, embeddings=np.array(embeddings, copy=True))
+        except (ValueError, TypeError) as exc:
+            raise UsageError(f"clustering {len(texts)} units failed: {exc}", code="RD241",
+                             hint="with few units lower themes.cluster.min_cluster_size or use "
+                             "themes.cluster.algorithm: kmeans; with zeroshot lower "
+                             "themes.catalogue.zeroshot_min_similarity") from None
+    topics = np.asarray(topics, dtype=int)
+    if not (topics >= 0).any():
+        raise UsageError(f"clustering found no themes among {len(texts)} units (all outliers)",
+                         code="RD242", hint="lower themes.cluster.min_cluster_size, set "
+                         "themes.cluster.selection: leaf, or use themes.cluster.algorithm: kmeans")
+    outliers_before = int((topics == -1).sum())
+    if outliers_before and strategy != "none":
+        topics = np.asarray(model.reduce_outliers(
+            texts, list(topics), strategy=strategy, threshold=settings.outliers.threshold,
+            embeddings=embeddings, probabilities=model.probabilities_), dtype=int)
+    if describe:
+        changed = not np.array_equal(topics, np.asarray(model.topics_))
+        # BERTopic resets its logger level while fitting, then warns here that custom topic
+        # lists disable later topic reduction: we reduce none after this.
+        logging.getLogger("BERTopic").setLevel(logging.ERROR)
+        model.update_topics(
+            texts, topics=list(topics) if changed else None,
+            top_n_words=settings.representation.top_n_words,
+            vectorizer_model=make_vectorizer(settings.vectorizer, stop_words),
+            ctfidf_model=ClassTfidfTransformer(
+                bm25_weighting=settings.ctfidf.bm25_weighting,
+                reduce_frequent_words=settings.ctfidf.reduce_frequent_words),
+            representation_model=_representation(settings, seed))
+    zeroshot = {int(k): int(v) for k, v in
+                getattr(model, "_topic_id_to_zeroshot_topic_idx", {}).items()}
+    return FitResult(topics, outliers_before, model, zeroshot)

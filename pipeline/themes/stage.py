@@ -1,0 +1,122 @@
+"""The ``themes`` stage: cluster the embedded units, describe and measure the themes.
+
+:func:`compute_themes` is the whole computation as a plain function of documents, units,
+embeddings and settings; the stage function only unpacks the upstream outputs. ``sweep`` and
+``evaluate`` call the same function, so what they measure is what a run writes.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..embed.backends import CombinedEncoder
+from ..embed.stage import unit_text
+from ..runner import StageContext
+from ..settings import Settings
+from . import metrics
+from .aggregate import document_weights, main_theme, theme_documents
+from .auto import resolve
+from .catalogue import file_identity, load_catalogue
+from .describe import describe_themes
+from .model import fit_themes
+from .profile import names_of
+from .vocabulary import make_vectorizer, stop_words
+
+log = logging.getLogger("rodedraden")
+
+
+def themes(ctx: StageContext, ingest: dict[str, Any], embed: dict[str, Any],
+           entities: dict[str, Any] | None = None) -> dict[str, Any]:
+    entity_docs = entities.get("documents.jsonl") if entities else None
+    return compute_themes(ingest["corpus.jsonl"], embed["units.jsonl"],
+                          np.asarray(embed["embeddings.npy"], dtype=np.float32), ctx.settings,
+                          entity_docs)
+
+
+def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str, Any]],
+                   embeddings: np.ndarray, settings: Settings,
+                   entity_docs: Sequence[Mapping[str, Any]] | None = None,
+                   stability: bool = True) -> dict[str, Any]:
+    """All artifacts of the themes stage. ``entity_docs``: the entity stage's documents, when
+    that stage ran (adds profiles and regional spread)."""
+    started = time.perf_counter()
+    ts, seed = settings.themes, settings.run.seed
+    by_id = {doc["id"]: doc for doc in documents}
+    texts = [unit_text(by_id, unit) for unit in units]
+    resolved = resolve(ts, len(units), len(documents))
+    words = stop_words(ts.vectorizer)
+    catalogue = load_catalogue(ts.catalogue.path)
+    encoder = CombinedEncoder(settings.embed, texts)
+    fit = fit_themes(texts, embeddings, ts, resolved, seed, words, encoder.encode, catalogue)
+
+    seeds = [seed + i for i in range(ts.metrics.stability_seeds)] if stability else []
+    runs = [fit.topics] + [
+        fit_themes(texts, embeddings, ts, resolved, extra, words, encoder.encode, catalogue,
+                   describe=False).topics
+        for extra in seeds[1:]]
+    stability_ari = metrics.stability(runs) if len(runs) > 1 else None
+
+    doc_ids = [doc["id"] for doc in documents]
+    weights = document_weights(units, fit.topics, doc_ids)
+    # size and spread count every document with a unit in the theme; min_doc_weight only
+    # decides which themes a document lists in document_themes.jsonl
+    docs_per_theme = theme_documents(weights, 0.0)
+    entity_map = {str(d["id"]): d for d in entity_docs} if entity_docs is not None else None
+    records, nodes = describe_themes(
+        fit, units, texts, embeddings, docs_per_theme, entity_map,
+        names_of(entity_docs or []), catalogue, encoder.encode, ts)
+    labels = {r["id"]: r["label"] for r in records}
+    curated = {r["id"]: r["curated_label"] for r in records}
+
+    units_per_doc = Counter(u["doc_id"] for u in units)
+    doc_rows = []
+    for doc_id in doc_ids:
+        per_theme = weights[doc_id]
+        main = main_theme(per_theme)
+        doc_rows.append({
+            "id": doc_id, "main_theme": main, "main_label": labels.get(main),
+            "main_curated_label": curated.get(main),
+            "themes": [{"theme": t, "label": labels[t], "weight": round(w, 4)}
+                       for t, w in sorted(per_theme.items(), key=lambda i: (-i[1], i[0]))
+                       if t >= 0 and (w >= ts.min_doc_weight or t == main)],
+            "outlier_weight": round(per_theme.get(-1, 0.0), 4),
+            "units": units_per_doc[doc_id]})
+    unit_rows = [{"id": u["id"], "doc_id": u["doc_id"], "start": u["start"], "end": u["end"],
+                  "n_words": u["n_words"], "theme": int(t)} for u, t in zip(units, fit.topics,
+                                                                            strict=True)]
+    unassigned_docs = [row["id"] for row in doc_rows if row["main_theme"] < 0]
+    summary = metrics.summarize(
+        [[t["term"] for t in r["terms"][:ts.metrics.coherence_top_n]] for r in records],
+        texts, make_vectorizer(ts.vectorizer, words), embeddings, fit.topics,
+        len(unassigned_docs) / len(doc_rows) if doc_rows else 0.0, stability_ari, seeds)
+    summary.update(rode_draden=sum(r["rode_draad"] for r in records),
+                   units=len(units), documents=len(documents),
+                   outlier_units_before_reduction=fit.outliers_before,
+                   seconds=round(time.perf_counter() - started, 3))
+    result = {
+        "themes": records, "hierarchy": nodes,
+        "outliers": {"units": int((fit.topics < 0).sum()),
+                     "units_before_reduction": fit.outliers_before,
+                     "documents": unassigned_docs,
+                     "note": "units no theme is close enough to (see theme_units.jsonl, "
+                     "theme -1); documents whose units are all outliers have main_theme -1"},
+        "resolved": resolved,
+        "settings": {"unit": ts.unit, "reduce": ts.reduce.method,
+                     "cluster": ts.cluster.algorithm, "catalogue_mode": ts.catalogue.mode,
+                     "embed_backend": settings.embed.backend, "seed": seed},
+    }
+    return {"themes.json": result, "document_themes.jsonl": doc_rows,
+            "theme_units.jsonl": unit_rows, "metrics_themes.json": summary}
+
+
+def external_inputs(settings: Settings) -> dict[str, Any]:
+    """Files the stage reads outside the config: the catalogue and the stop-word list."""
+    ts = settings.themes
+    return {"catalogue": file_identity(ts.catalogue.path),
+            "stop_words": file_identity(ts.vectorizer.stop_words_file)}

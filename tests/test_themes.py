@@ -1,0 +1,310 @@
+"""The themes stage on small synthetic corpora whose answer is known: assignments, what a
+theme carries, aggregation, profiles, determinism, small-corpus behaviour and errors."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.config import load_config
+from pipeline.embed.backends import CombinedEncoder
+from pipeline.embed.units import make_units
+from pipeline.errors import UsageError
+from pipeline.themes.aggregate import document_weights, main_theme, theme_documents
+from pipeline.themes.metrics import label_metrics
+from pipeline.themes.profile import names_of, theme_profile
+from pipeline.themes.stage import compute_themes
+
+POOLS = {
+    "jongeren": [
+        "Jongeren zonder startkwalificatie vinden via het jongerenloket een leerwerkplek.",
+        "De school begeleidt schoolverlaters naar een stage bij een technisch bedrijf.",
+        "Voortijdig schoolverlaters krijgen een jongerencoach die hen thuis opzoekt.",
+        "Het jongerenloket werkt samen met het mbo en de leerplichtambtenaar.",
+        "Veel jongeren halen alsnog een diploma via een bbl-opleiding.",
+        "NEET-jongeren worden per wijk opgespoord door jongerenwerkers.",
+        "Studenten van het roc lopen stage en krijgen daarna vaak een contract.",
+        "De leerplichtambtenaar belt schoolverlaters die niet zijn ingeschreven.",
+    ],
+    "flex": [
+        "Uitzendbureaus en de gemeente sluiten een convenant over publiek-private samenwerking.",
+        "Het uitzendbureau plaatst werkzoekenden uit de bijstand bij opdrachtgevers.",
+        "Servicepunt Flex ondersteunt de samenwerking tussen UWV en de uitzendbranche.",
+        "Detacheringsbureaus nemen kandidaten in dienst op een uitzendcontract.",
+        "De ABU en de NBBU tekenden het convenant namens de flexbranche.",
+        "Intercedenten van Randstad en Tempo-Team spreken wekelijks met consulenten.",
+        "Flexwerkers met een uitkering krijgen via de uitzendbranche weer werk.",
+        "Het convenant regelt dat uitzendbureaus vacatures eerst aan de gemeente melden.",
+    ],
+    "taal": [
+        "Statushouders volgen taalles en een inburgeringscursus naast hun werk.",
+        "Vluchtelingen met een verblijfsvergunning werken met een taalcoach in de zorg.",
+        "Nieuwkomers leren Nederlands op de werkvloer met hulp van een taalmaatje.",
+        "Vergunninghouders uit Syrie en Eritrea lopen een werkstage in de techniek.",
+        "De inburgering wordt gecombineerd met een traject naar betaald werk.",
+        "Een tolk helpt statushouders bij het eerste gesprek met de werkgever.",
+        "Taalvaardigheid blijkt voor vluchtelingen de grootste drempel naar werk.",
+        "Nieuwkomers krijgen een buddy die de Nederlandse werkcultuur uitlegt.",
+    ],
+}
+
+
+def synthetic_documents(n_per_topic: int = 14, seed: int = 0) -> tuple[list[dict], dict]:
+    """Documents of three clearly separated topics, three paragraphs each, and the answer."""
+    rng = random.Random(seed)
+    documents, truth = [], {}
+    for topic, pool in POOLS.items():
+        for i in range(n_per_topic):
+            paragraphs = [" ".join(rng.sample(pool, 3)) for _ in range(3)]
+            text, spans = "", []
+            for paragraph in paragraphs:
+                if text:
+                    text += "\n\n"
+                spans.append({"start": len(text), "end": len(text) + len(paragraph)})
+                text += paragraph
+            doc_id = f"{topic}-{i:02d}"
+            documents.append({"id": doc_id, "text": text, "paragraphs": spans})
+            truth[doc_id] = topic
+    return documents, truth
+
+
+def write_corpus(folder: Path, n_per_topic: int = 5, seed: int = 0) -> dict[str, str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    documents, truth = synthetic_documents(n_per_topic, seed)
+    for doc in documents:
+        (folder / f"{doc['id']}.txt").write_text(doc["text"], encoding="utf-8")
+    return truth
+
+
+def themes_for(documents: list[dict], *overrides: str, entity_docs=None):
+    settings = load_config(None, list(overrides))
+    units = make_units(documents, settings.themes.unit, settings.themes.segment)
+    by_id = {d["id"]: d for d in documents}
+    texts = [by_id[u["doc_id"]]["text"][u["start"]:u["end"]] for u in units]
+    embeddings = CombinedEncoder(settings.embed, texts).encode(texts)
+    return compute_themes(documents, units, embeddings, settings, entity_docs)
+
+
+FAST = ("embed.backend=tfidf-svd", "themes.metrics.stability_seeds=0")
+
+
+def test_three_separated_topics_are_recovered_exactly():
+    documents, truth = synthetic_documents()
+    out = themes_for(documents, *FAST, "themes.unit=document", "themes.reduce.method=none",
+                     "themes.cluster.algorithm=kmeans", "themes.cluster.n_clusters=3")
+    rows = out["document_themes.jsonl"]
+    scores = label_metrics([truth[r["id"]] for r in rows], [r["main_theme"] for r in rows])
+    assert scores["nmi"] == 1.0 and scores["ari"] == 1.0 and scores["unassigned_share"] == 0
+    themes = out["themes.json"]["themes"]
+    assert len(themes) == 3 and sorted(t["size"]["documents"] for t in themes) == [14, 14, 14]
+    # each theme's terms come from its own topic's vocabulary
+    vocabulary = {topic: " ".join(pool).lower() for topic, pool in POOLS.items()}
+    for theme in themes:
+        topic = truth[theme["documents"][0]]
+        assert all(t["term"].split()[0] in vocabulary[topic] for t in theme["terms"][:5])
+    metrics = out["metrics_themes.json"]
+    assert metrics["themes"] == 3 and metrics["outlier_share_units"] == 0.0
+    assert metrics["silhouette"] > 0.2
+    assert metrics["npmi"] > 0
+
+
+def test_what_a_theme_carries_and_curated_labels():
+    documents, _ = synthetic_documents()
+    entity_docs = [{"id": d["id"], "pps": d["id"].startswith("flex"),
+                    "regions": {"gemeenten": ["GM0014"], "arbeidsmarktregios": ["AM01"],
+                                "provincies": ["PV20"]},
+                    "partners": [{"id": "ORG:uwv", "name": "UWV"}],
+                    "doelgroepen": ["DG:jongeren"] if d["id"].startswith("jong") else [],
+                    "entities": [{"id": "GM0014", "name": "Groningen"}]}
+                   for d in documents]
+    out = themes_for(documents, *FAST, "themes.cluster.algorithm=kmeans",
+                     "themes.cluster.n_clusters=3", "themes.reduce.method=none",
+                     "themes.catalogue.label_min_similarity=0.05", entity_docs=entity_docs)
+    themes = {t["documents"][0].split("-")[0]: t for t in out["themes.json"]["themes"]}
+    flex, youth = themes["flex"], themes["jongeren"]
+    assert flex["curated_label"] == "Publiek-private samenwerking met de uitzendbranche"
+    assert youth["curated_label"] == "Jongeren aan het werk"
+    assert flex["profile"]["pps_share"] == 1.0 and youth["profile"]["pps_share"] == 0.0
+    assert youth["profile"]["doelgroepen"][0] == {"id": "DG:jongeren", "name": "DG:jongeren",
+                                                  "documents": 14, "share": 1.0}
+    assert flex["profile"]["regions"]["gemeenten"][0]["name"] == "Groningen"
+    assert flex["spread"] == {"documents": 14, "arbeidsmarktregios": 1, "provincies": 1,
+                              "gemeenten": 1}
+    assert flex["rode_draad"] and flex["share"]["units"] == pytest.approx(1 / 3, abs=0.05)
+    assert len(flex["passages"]) == 3
+    assert len({p["doc_id"] for p in flex["passages"]}) == 3   # three different stories
+    by_id = {d["id"]: d for d in documents}
+    for passage in flex["passages"]:
+        text = by_id[passage["doc_id"]]["text"][passage["start"]:passage["end"]]
+        assert text.startswith(passage["excerpt"].removesuffix(" ...")[:50])
+    # hierarchy: every theme has a parent node
+    nodes = {n["id"]: n for n in out["themes.json"]["hierarchy"]}
+    assert all(t["parent"] in nodes for t in themes.values())
+
+
+def test_same_inputs_and_config_give_the_same_assignments():
+    documents, _ = synthetic_documents(n_per_topic=10)
+    args = ("embed.backend=tfidf-svd", "themes.metrics.stability_seeds=2",
+            "themes.hierarchy=false")
+    first = themes_for(documents, *args)["theme_units.jsonl"]
+    second = themes_for(documents, *args)["theme_units.jsonl"]
+    assert [u["theme"] for u in first] == [u["theme"] for u in second]
+    assert len({u["theme"] for u in first}) >= 2
+
+
+def test_default_config_on_a_small_corpus_gives_several_themes_and_few_outliers():
+    # 42 stories as in the bundled corpus, default backend (USE) and clustering (UMAP+HDBSCAN)
+    documents, truth = synthetic_documents(n_per_topic=14, seed=3)
+    out = themes_for(documents, "themes.metrics.stability_seeds=0")
+    metrics = out["metrics_themes.json"]
+    assert 3 <= metrics["themes"] <= 15
+    assert metrics["outlier_share_documents"] <= 0.1
+    assert metrics["outlier_share_units"] <= 0.1
+    rows = out["document_themes.jsonl"]
+    scores = label_metrics([truth[r["id"]] for r in rows], [r["main_theme"] for r in rows])
+    assert scores["nmi"] > 0.6
+    resolved = out["themes.json"]["resolved"]
+    # auto: sqrt(units) / 2, about 120 paragraph units here
+    assert 110 <= resolved["n_units"] <= 126 and resolved["min_cluster_size"] == 6
+
+
+def test_too_small_corpus_is_a_usage_error_with_a_hint():
+    documents, _ = synthetic_documents(n_per_topic=1)
+    with pytest.raises(UsageError) as error:
+        themes_for(documents, *FAST, "themes.unit=document")
+    assert error.value.code == "RD240" and "3 unit(s)" in error.value.message
+    assert "themes.unit" in error.value.hint
+
+
+# -- plain functions ------------------------------------------------------------------------
+
+
+def test_document_weights_are_length_weighted_and_keep_outliers():
+    units = [{"doc_id": "a", "n_words": 30}, {"doc_id": "a", "n_words": 10},
+             {"doc_id": "a", "n_words": 60}, {"doc_id": "b", "n_words": 5}]
+    weights = document_weights(units, [0, -1, 1, -1], ["a", "b", "c"])
+    assert weights["a"] == {-1: 0.1, 0: 0.3, 1: 0.6}
+    assert weights["b"] == {-1: 1.0} and weights["c"] == {}
+    assert main_theme(weights["a"]) == 1 and main_theme(weights["b"]) == -1
+    assert main_theme({0: 0.5, 1: 0.5}) == 0
+    assert theme_documents(weights, 0.35) == {1: {"a": 0.6}}
+    assert theme_documents(weights, 0.2) == {0: {"a": 0.3}, 1: {"a": 0.6}}
+
+
+def test_theme_profile_counts_documents_not_mentions():
+    docs = {
+        "d1": {"pps": True, "regions": {"gemeenten": ["GM1", "GM1"], "arbeidsmarktregios": ["AM1"],
+                                        "provincies": ["PV1"]},
+               "partners": [{"id": "ORG:uwv"}, {"id": "ACTOR:uitzendbureaus"}],
+               "doelgroepen": ["DG:jongeren"]},
+        "d2": {"pps": False, "regions": {"gemeenten": ["GM2"], "arbeidsmarktregios": ["AM1"],
+                                         "provincies": ["PV2"]},
+               "partners": [{"id": "ORG:uwv"}], "doelgroepen": []},
+        "d3": {"pps": True, "regions": {}, "partners": [], "doelgroepen": ["DG:jongeren"]},
+    }
+    names = names_of([{"entities": [{"id": "AM1", "name": "Twente"}],
+                       "partners": [{"id": "ORG:uwv", "name": "UWV"}]}])
+    profile = theme_profile(["d1", "d2", "missing"], docs, names, top=5)
+    assert profile["documents_with_entities"] == 2 and profile["pps_share"] == 0.5
+    assert profile["spread"] == {"arbeidsmarktregios": 1, "provincies": 2, "gemeenten": 2}
+    assert profile["regions"]["arbeidsmarktregios"] == [
+        {"id": "AM1", "name": "Twente", "documents": 2, "share": 1.0}]
+    assert profile["organisations"][0] == {"id": "ORG:uwv", "name": "UWV", "documents": 2,
+                                           "share": 1.0}
+    assert profile["regions"]["gemeenten"][0]["documents"] == 1   # GM1 twice in one document
+    assert theme_profile([], docs, names, 5)["pps_share"] is None
+
+
+def test_zeroshot_and_guided_modes_run_on_the_catalogue():
+    documents, truth = synthetic_documents(n_per_topic=10)
+    zeroshot = themes_for(documents, *FAST, "themes.catalogue.mode=zeroshot",
+                          "themes.catalogue.zeroshot_min_similarity=0.15",
+                          "themes.unit=document", "themes.cluster.min_cluster_size=3")
+    labels = {t["curated_label"] for t in zeroshot["themes.json"]["themes"]}
+    assert "Statushouders en inburgering" in labels
+    guided = themes_for(documents, *FAST, "themes.catalogue.mode=guided",
+                        "themes.unit=document", "themes.cluster.algorithm=kmeans",
+                        "themes.cluster.n_clusters=3", "themes.reduce.method=none")
+    rows = guided["document_themes.jsonl"]
+    assert label_metrics([truth[r["id"]] for r in rows],
+                         [r["main_theme"] for r in rows])["nmi"] == 1.0
+
+
+def test_embeddings_are_not_modified_by_guided_modelling():
+    documents, _ = synthetic_documents(n_per_topic=8)
+    settings = load_config(None, [*FAST, "themes.catalogue.mode=guided", "themes.unit=document",
+                                  "themes.cluster.algorithm=kmeans", "themes.cluster.n_clusters=3",
+                                  "themes.reduce.method=none"])
+    units = make_units(documents, "document", settings.themes.segment)
+    texts = [d["text"] for d in documents]
+    embeddings = CombinedEncoder(settings.embed, texts).encode(texts)
+    before = embeddings.copy()
+    compute_themes(documents, units, embeddings, settings)
+    assert np.array_equal(before, embeddings)
+
+
+def test_consensus_clustering_is_exact_on_separated_topics_and_stable_across_seeds():
+    documents, truth = synthetic_documents(n_per_topic=12)
+    out = themes_for(documents, "embed.backend=tfidf-svd", "themes.unit=document",
+                     "themes.cluster.algorithm=consensus", "themes.cluster.n_clusters=3",
+                     "themes.cluster.members=3", "themes.reduce.n_epochs=50",
+                     "themes.metrics.stability_seeds=2", "themes.hierarchy=false")
+    rows = out["document_themes.jsonl"]
+    assert label_metrics([truth[r["id"]] for r in rows],
+                         [r["main_theme"] for r in rows])["nmi"] == 1.0
+    assert out["metrics_themes.json"]["stability_ari"] == 1.0
+    assert out["themes.json"]["resolved"]["member_clusters"] == 3
+
+
+def test_consensus_members_combine_by_agreement():
+    from pipeline.themes.consensus import ConsensusClustering
+
+    # two tight, far-apart groups: every k-means member splits them the same way, so the
+    # co-association is 1 within a group and 0 across, and the consensus must follow it
+    rng = np.random.default_rng(0)
+    points = np.vstack([rng.normal(0, 0.05, (10, 2)), rng.normal(5, 0.05, (10, 2))])
+    labels = ConsensusClustering(2, members=4, member_clusters=2, reducer=None,
+                                 seed=1).fit(points).labels_
+    assert len(set(labels[:10])) == 1 and len(set(labels[10:])) == 1
+    assert labels[0] != labels[10]
+
+
+def test_hdbscan_outliers_are_reduced_or_reported_never_dropped():
+    documents, _ = synthetic_documents(n_per_topic=10, seed=5)
+    # a story about something else entirely, so there is an outlier to find
+    documents.append({"id": "fietspad", "text": "De provincie legt een nieuw fietspad aan "
+                      "langs het kanaal. Het asfalt is rood en de lantaarns branden op zonne-"
+                      "energie. Wielrenners zijn blij met de brede berm.", "paragraphs": []})
+    kept = themes_for(documents, *FAST, "themes.unit=document",
+                      "themes.cluster.algorithm=hdbscan", "themes.reduce.method=none",
+                      "themes.outliers.strategy=none")
+    units = kept["theme_units.jsonl"]
+    assert len(units) == 31                                   # every unit is listed
+    outliers = [u for u in units if u["theme"] == -1]
+    assert outliers and kept["themes.json"]["outliers"]["units"] == len(outliers)
+    doc_rows = {r["id"]: r for r in kept["document_themes.jsonl"]}
+    assert doc_rows["fietspad"]["main_theme"] == -1
+    assert "fietspad" in kept["themes.json"]["outliers"]["documents"]
+    assert doc_rows["fietspad"]["outlier_weight"] == 1.0
+
+    reduced = themes_for(documents, *FAST, "themes.unit=document",
+                         "themes.cluster.algorithm=hdbscan", "themes.reduce.method=none",
+                         "themes.outliers.threshold=0.2")
+    metrics = reduced["metrics_themes.json"]
+    assert metrics["outlier_units_before_reduction"] == len(outliers)
+    assert metrics["outlier_share_units"] == round(len(outliers) / 31, 4)
+    # the unrelated story is below the similarity threshold of every theme: it stays
+    # unassigned and reported instead of being forced into a theme
+    assert {r["id"]: r for r in reduced["document_themes.jsonl"]}["fietspad"]["main_theme"] == -1
+
+
+def test_nr_topics_reduces_the_themes_bertopic_found():
+    documents, _ = synthetic_documents(n_per_topic=8)
+    out = themes_for(documents, *FAST, "themes.unit=document", "themes.reduce.method=none",
+                     "themes.cluster.algorithm=kmeans", "themes.cluster.n_clusters=6",
+                     "themes.nr_topics=2", "themes.hierarchy=false")
+    assert out["metrics_themes.json"]["themes"] == 2
+    assert {r["main_theme"] for r in out["document_themes.jsonl"]} == {0, 1}
