@@ -40,6 +40,7 @@ log = logging.getLogger("rodedraden")
 CACHE_FILE = "cache/rodedraden-cache.sqlite"
 LOCK_FILE = ".rodedraden.lock"
 ITEM_BATCH = 64
+CODE_SUFFIXES = {".py", ".j2", ".css", ".js", ".json"}
 
 
 @dataclass(frozen=True)
@@ -358,7 +359,9 @@ def code_version(package_file: str, release: str = "1", also: Sequence[str] = ()
     """
     folder = Path(package_file).parent
     root = Path(__file__).parent
-    sources = sorted(folder.rglob("*.py")) + [root / name for name in also]
+    # Templates and static files shape output as much as code does.
+    sources = sorted(p for p in folder.rglob("*") if p.suffix in CODE_SUFFIXES
+                     and "__pycache__" not in p.parts) + [root / name for name in also]
     digest = stable_hash([(p.relative_to(root).as_posix(), p.read_bytes().decode("utf-8"))
                           for p in sources])
     return f"{release}-{digest[:10]}"

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
@@ -150,6 +152,7 @@ def test_corpus_strings_appear_only_escaped():
                                  "<script>"]
     assert "<img" not in page and "<svg" not in page and "<i>" not in page
     assert "<title>rodedraden report</title>" in page
+    assert '<a href="#theme-1">#1</a>' in page  # theme 0 shares its parent h2 with theme 1
 
 
 def test_entity_marks_wrap_exactly_the_entity_text():
@@ -223,6 +226,9 @@ def test_missing_optional_keys_do_not_crash():
     assert "theme 3" in page and "hierarchy not made: fewer than two themes" in page
     assert 'id="no-figures"' in page
     assert "No themes were found" in build_report([], {}, [], None, {}, 0)
+    broken = build_report([], {}, [], {"barchart": "{not json", "map": '{"x": NaN}'}, {}, 0)
+    assert "barchart not made: the figure" in broken and "map not made: the figure" in broken
+    assert "* plotly.js v" not in broken
 
 
 # -- browser -------------------------------------------------------------------------------
@@ -237,13 +243,23 @@ def chromium() -> str:
 
 
 def run_chromium(binary: str, profile: Path, url: str, *extra: str) -> str:
-    result = subprocess.run(
-        [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         f"--user-data-dir={profile}", "--virtual-time-budget=3000", *extra, url],
-        capture_output=True, text=True, timeout=60, check=False)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
+    """Chromium's output; its whole process group is killed after 60 s (an alert() from an
+    unescaped payload, for one, keeps headless Chromium waiting forever)."""
+    command = [binary, "--headless", "--no-sandbox", "--disable-gpu",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--no-first-run", f"--user-data-dir={profile}", "--virtual-time-budget=3000",
+               *extra, url]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail("Chromium did not finish in 60 s: a script on the page may be waiting on "
+                    "a dialog (alert from an unescaped payload?)")
+    assert process.returncode == 0, err[-2000:]
+    return out
 
 
 @pytest.fixture(scope="module")

@@ -63,7 +63,7 @@ def build_report(records: Sequence[Mapping[str, Any]], theme_data: Mapping[str, 
     context = {
         "title": REPORT_TITLE,
         "summary": _summary(records, list(manifest_rows or []), lookup),
-        "themes": [_theme(t, titles, nodes) for t in theme_list],
+        "themes": [_theme(t, titles, nodes, lookup) for t in theme_list],
         "rode_draden": sum(bool(t.get("rode_draad")) for t in theme_list),
         "outliers": {"units": outliers.get("units"),
                      "documents": len(outliers.get("documents") or [])},
@@ -83,7 +83,7 @@ def build_report(records: Sequence[Mapping[str, Any]], theme_data: Mapping[str, 
 def script_json(value: Any) -> Markup:
     """JSON that is safe inside ``<script type="application/json">``: no ``</script>``, no
     ``<!--``; ``JSON.parse`` reads the escapes back as the original characters."""
-    return Markup(json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return Markup(json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
                   .translate(_JSON_ESCAPES))
 
 
@@ -154,14 +154,15 @@ def _figures(figures: Mapping[str, Any] | None
     for name, figure in made.items():
         try:
             data = json.loads(figure) if isinstance(figure, str | bytes) else figure
-        except ValueError:
-            data = None
-        if not isinstance(data, Mapping):
+            embedded = script_json(data) if isinstance(data, Mapping) else None
+        except (TypeError, ValueError):  # not JSON, or NaN that JSON.parse would refuse
+            embedded = None
+        if embedded is None:
             not_made[name] = "the figure's JSON could not be read"
             continue
         views.append({"id": f"figure-{len(views)}", "name": str(name),
                       "title": FIGURE_TITLES.get(name, str(name).replace("_", " ").capitalize()),
-                      "json": script_json(data)})
+                      "json": embedded})
     return views, not_made
 
 
@@ -207,8 +208,9 @@ def _tables(records: Sequence[Mapping[str, Any]], lookup: Mapping[str, str],
                 themes.setdefault(ident, Counter()).update(
                     {_key(t.get("theme")) for t in record.get("themes") or []
                      if isinstance(t, Mapping)} - {"None"})
+        most = max(docs.values(), default=1)
         rows = [{"id": ident, "name": lookup.get(ident, ident), "documents": n,
-                 "share": n / len(records) if records else 0.0,
+                 "share": n / len(records) if records else 0.0, "bar": n / most,
                  "themes": [(labels.get(t, f"theme {t}"), c) for t, c in
                             sorted(themes[ident].items(), key=lambda i: (-i[1], i[0]))
                             [:TOP_THEMES]]} for ident, n in _ranked(docs, lookup)]
@@ -222,7 +224,7 @@ def _tables(records: Sequence[Mapping[str, Any]], lookup: Mapping[str, str],
 
 
 def _theme(theme: Mapping[str, Any], titles: Mapping[str, str],
-           nodes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+           nodes: Mapping[str, Mapping[str, Any]], lookup: Mapping[str, str]) -> dict[str, Any]:
     size = theme.get("size") if isinstance(theme.get("size"), Mapping) else {}
     share = theme.get("share") if isinstance(theme.get("share"), Mapping) else {}
     spread = theme.get("spread") if isinstance(theme.get("spread"), Mapping) else {}
@@ -247,10 +249,12 @@ def _theme(theme: Mapping[str, Any], titles: Mapping[str, str],
                       "similarity": p.get("similarity")}
                      for p in theme.get("passages") or [] if isinstance(p, Mapping)],
         "parent": None if parent is None else
-        {"id": str(parent), "label": (node or {}).get("label") or ""},
+        {"id": str(parent), "label": (node or {}).get("label") or "",
+         "siblings": [t for t in (node or {}).get("themes") or [] if t != theme.get("id")]},
         "profile": None if profile is None else {
             "pps_share": profile.get("pps_share"),
-            "lists": [(title, [(i.get("name") or i.get("id"), i.get("documents"))
+            "lists": [(title, [(lookup.get(str(i.get("id"))) or i.get("name") or i.get("id"),
+                                i.get("documents"))
                                for i in items if isinstance(i, Mapping)])
                       for title, items in (
                           ("Doelgroepen", profile.get("doelgroepen") or []),
@@ -283,7 +287,7 @@ def _document(record: Mapping[str, Any], index: int, full: bool, labels: Mapping
         "id": str(record.get("id")), "index": index + 1, "title": _title(record), "full": full,
         "meta": [(k, str(v)[:300]) for k, v in items if v not in (None, "")],
         "doelgroepen": [(g, lookup.get(g, g)) for g in record.get("doelgroepen") or []],
-        "regions": [(r, lookup.get(r, r), label) for key, label in REGION_LEVELS[:3]
+        "regions": [(r, lookup.get(r, r), label, key) for key, label in REGION_LEVELS[:3]
                     for r in regions.get(key) or []],
         "partners": [{"name": p.get("name") or p.get("id"), "kind": p.get("kind") or "",
                       "sector": p.get("sector") or "onbekend", "generic": bool(p.get("generic"))}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from .spreadsheets import csv_text, workbook_bytes
 from .tables import curator_tables
 
 log = logging.getLogger("rodedraden")
+PLACEHOLDER = re.compile(r"⟦T(-?\d+)⟧")
 SCHEMAS = ("document.schema.json", "themes.schema.json", "run.schema.json")
 
 
@@ -55,7 +57,7 @@ def export(ctx: StageContext, ingest: dict[str, Any], entities: dict[str, Any],
     if theme_data["curation"]["stale"]:
         log.warning("export: curation decisions for themes that no longer exist: %s (kept in "
                     "%s)", theme_data["curation"]["stale"], settings.export.curation_file)
-    figures = relabel_figures(themes.get("figures.json"), final_ids, theme_data["themes"])
+    figures = relabel_figures(themes.get("_figures"), final_ids, theme_data["themes"])
     provenance = {"run_id": ctx.run_id, "rodedraden": __version__,
                   "config_hash": section_hash(settings, *type(settings).model_fields),
                   "embed_backend": settings.embed.backend}
@@ -94,20 +96,29 @@ def export(ctx: StageContext, ingest: dict[str, Any], entities: dict[str, Any],
 
 
 def relabel_figures(figures: dict[str, Any] | None, final_ids: dict[int, int | None],
-                    themes: list[dict[str, Any]]) -> dict[str, str] | None:
+                    themes: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The themes stage labels figure items with placeholders "⟦T<raw id>⟧"; put in the
-    final id and label. Replacement happens inside JSON strings, so labels are JSON-escaped."""
-    if not figures or not figures.get("figures"):
+    final id and label, in every string of the figure (titles, ticks, hover texts)."""
+    if not figures:
         return None
     labels = {t["id"]: t.get("curated_label") or t["label"] for t in themes}
-    result = {}
-    for name, text in figures["figures"].items():
-        for raw, final in final_ids.items():
-            shown = (f"{final}: {labels[final]}" if final is not None and final in labels
-                     else f"(deleted) {raw}")
-            text = text.replace(f"⟦T{raw}⟧", json.dumps(shown, ensure_ascii=False)[1:-1])
-        result[name] = text
-    return result
+
+    def shown(match: re.Match[str]) -> str:
+        final = final_ids.get(int(match.group(1)))
+        return f"{final}: {labels[final]}" if final in labels else "(deleted theme)"
+
+    def relabel(value: Any) -> Any:
+        if isinstance(value, str):
+            return PLACEHOLDER.sub(shown, value)
+        if isinstance(value, list):
+            return [relabel(v) for v in value]
+        if isinstance(value, dict):
+            return {k: relabel(v) for k, v in value.items()}
+        return value
+
+    drawn = {name: json.dumps(relabel(json.loads(text)), ensure_ascii=False)
+             for name, text in figures.get("figures", {}).items()}
+    return {"figures": drawn, "not_made": dict(figures.get("not_made", {}))}
 
 
 def _validate(records: list[dict[str, Any]], themes_file: dict[str, Any]) -> None:

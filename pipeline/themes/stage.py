@@ -24,6 +24,7 @@ from .aggregate import document_weights, main_theme, theme_documents
 from .auto import resolve
 from .catalogue import file_identity, load_catalogue
 from .describe import describe_themes
+from .figures import theme_figures
 from .model import fit_themes
 from .profile import names_of
 from .vocabulary import make_vectorizer, stop_words
@@ -36,13 +37,13 @@ def themes(ctx: StageContext, ingest: dict[str, Any], embed: dict[str, Any],
     entity_docs = entities.get("documents.jsonl") if entities else None
     return compute_themes(ingest["corpus.jsonl"], embed["units.jsonl"],
                           np.asarray(embed["embeddings.npy"], dtype=np.float32), ctx.settings,
-                          entity_docs)
+                          entity_docs, figures=True)
 
 
 def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str, Any]],
                    embeddings: np.ndarray, settings: Settings,
                    entity_docs: Sequence[Mapping[str, Any]] | None = None,
-                   stability: bool = True) -> dict[str, Any]:
+                   stability: bool = True, figures: bool = False) -> dict[str, Any]:
     """All artifacts of the themes stage. ``entity_docs``: the entity stage's documents, when
     that stage ran (adds profiles and regional spread)."""
     started = time.perf_counter()
@@ -54,6 +55,9 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
     catalogue = load_catalogue(ts.catalogue.path)
     encoder = CombinedEncoder(settings.embed, texts)
     fit = fit_themes(texts, embeddings, ts, resolved, seed, words, encoder.encode, catalogue)
+    # Figures are labelled "⟦T<id>⟧"; the export stage puts in stable ids and curated labels.
+    drawn = theme_figures(fit.model, {t: f"⟦T{t}⟧" for t in sorted(set(fit.topics.tolist()))
+                                      if t >= 0}) if figures else None
 
     seeds = [seed + i for i in range(ts.metrics.stability_seeds)] if stability else []
     runs = [fit.topics] + [
@@ -111,7 +115,8 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
                      "cluster": ts.cluster.algorithm, "catalogue_mode": ts.catalogue.mode,
                      "embed_backend": settings.embed.backend, "seed": seed},
     }
-    return {"themes.json": result, "document_themes.jsonl": doc_rows,
+    extra = {"_figures": drawn} if drawn is not None else {}
+    return {**extra, "themes.json": result, "document_themes.jsonl": doc_rows,
             "theme_units.jsonl": unit_rows, "metrics_themes.json": summary}
 
 

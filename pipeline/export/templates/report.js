@@ -48,8 +48,8 @@
     var known = Array.prototype.some.call(filter.select.options, function (o) {
       return o.value === value;
     });
-    if (value && !known) {  // an id from the URL that no document has: show it, match none
-      filter.select.appendChild(option(value, value + " (not in this corpus)"));
+    if (value && !known) {  // an id from the link that the list lacks (a gemeente, say)
+      filter.select.appendChild(option(value, value + " (from the link)"));
     }
     filter.select.value = value || "";
   }
