@@ -13,6 +13,7 @@ from typing import Any
 
 REVIEW_COLUMNS = ("curated_label", "action", "notes")
 ACTIONS = "keep | rename | merge:<theme id> | delete"
+PASSAGE_CHARS = 200  # per passage in the themes sheet; full passages are in themes.json
 
 
 @dataclass
@@ -53,8 +54,8 @@ def _themes_table(themes, per_theme, crosses, names, titles, top) -> Table:
         tid = theme["id"]
         docs = per_theme.get(tid, [])
         pps = sum(1 for d in docs if d["pps"]) / len(docs) if docs else None
-        passages = "\n\n".join(
-            f"[{titles.get(p['doc_id'], p['doc_id'])}] {p.get('excerpt', '')}"
+        passages = "\n".join(
+            f"[{titles.get(p['doc_id'], p['doc_id'])}] {_short(p.get('excerpt', ''))}"
             for p in theme.get("passages", [])[:3])
         rows.append([
             tid, theme["label"], theme.get("curated_label") or "",
@@ -135,6 +136,12 @@ def _names(documents) -> dict[str, str]:
         for item in [*doc["entities"], *doc["partners"]]:
             names.setdefault(item["id"], item["name"])
     return names
+
+
+def _short(text: str, limit: int = PASSAGE_CHARS) -> str:
+    """One line of a passage, cut at a word: a table row should stay readable."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def _top_list(counter: Mapping[str, int], names: Mapping[str, str], top: int) -> str:
