@@ -89,18 +89,18 @@ def load_curation(path: Path) -> dict[int, dict[str, Any]]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path} is not valid YAML: {exc}", code="RD140") from None
+        raise ConfigError(f"{path} is not valid YAML: {exc}", code="RD150") from None
     themes = data.get("themes") if isinstance(data, dict) else None
     if not isinstance(themes, dict):
         raise ConfigError(f"{path}: expected a 'themes:' mapping of theme id -> decision",
-                          code="RD141")
+                          code="RD151")
     decisions = {}
     for key, value in themes.items():
         try:
             decision = _decision({"theme_id": key, **(value or {}),
                                   "curated_label": (value or {}).get("label")})
         except (ValueError, TypeError, AttributeError) as exc:
-            raise ConfigError(f"{path}: theme {key}: {exc}", code="RD142") from None
+            raise ConfigError(f"{path}: theme {key}: {exc}", code="RD152") from None
         if decision is not None:
             decisions[int(key)] = decision
     return decisions
@@ -165,7 +165,7 @@ def _final_target(tid: int, decisions: Mapping[int, Mapping[str, Any]], ids: set
         if nxt in seen or nxt == tid:
             raise ConfigError(f"curation merges form a cycle: {seen + [current, nxt]}",
                               hint="fix the merge: actions in configs/curation.yaml",
-                              code="RD143")
+                              code="RD153")
         if nxt not in ids:
             return current  # merging into a theme that no longer exists: keep the theme
         seen.append(current)
