@@ -343,8 +343,8 @@ def curate_apply(table: Path, curation: Path | None, config_path: Path | None) -
     curated labels everywhere, merges and deletions done, stale decisions reported.
     """
     from .config import load_config
+    from .export.curation import curation_text, merge_decisions, read_review
     from .storage import write_text
-    from .themes.curation import curation_text, merge_decisions, read_review
 
     target = curation or Path(load_config(config_path).export.curation_file)
     decisions = read_review(table)

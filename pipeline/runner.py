@@ -182,10 +182,7 @@ class Runner:
             keys: dict[str, str] = {}
             rows = []
             for stage in self.plan(targets):
-                inputs = stage.gather(self.settings, self.corpus) if stage.gather else {}
-                if stage.previous:
-                    inputs["previous"] = self._previous(stage)
-                parts = self.key_parts(stage, inputs, keys)
+                parts = self.key_parts(stage, self._inputs(stage, None), keys)
                 keys[stage.name] = stable_hash(stage.name, parts)
                 cached = cache.has_stage(stage.name, keys[stage.name])
                 rows.append({"stage": stage.name, "cached": cached,
@@ -220,6 +217,18 @@ class Runner:
             return self._run_locked(plan)
         finally:
             lock.release()
+
+    def _inputs(self, stage: Stage, outputs: Mapping[str, Mapping[str, Any]] | None
+                ) -> dict[str, Any]:
+        """A stage's inputs: gathered sources, or upstream outputs (None when only the cache
+        key is wanted: upstream keys stand for them), plus previous-run artifacts."""
+        if stage.gather is not None:
+            inputs = stage.gather(self.settings, self.corpus)
+        else:
+            inputs = {name: outputs[name] for name in stage.requires} if outputs else {}
+        if stage.previous:
+            inputs["previous"] = self._previous(stage)
+        return inputs
 
     def _previous(self, stage: Stage) -> dict[str, Any]:
         """The declared artifacts of the newest successful run (None where absent)."""
@@ -283,12 +292,7 @@ class Runner:
                    keys: dict[str, str], outputs: Mapping[str, Mapping[str, Any]]
                    ) -> dict[str, Any]:
         started = time.perf_counter()
-        if stage.gather is not None:
-            inputs = stage.gather(self.settings, self.corpus)
-        else:
-            inputs = {name: outputs[name] for name in stage.requires}
-        if stage.previous:
-            inputs["previous"] = self._previous(stage)
+        inputs = self._inputs(stage, outputs)
         parts = self.key_parts(stage, inputs, keys)
         key = keys[stage.name] = stable_hash(stage.name, parts)
         result = cache.load_stage(stage.name, key)
@@ -350,9 +354,8 @@ class Runner:
         return candidate
 
 
-def code_version(package_file: str, release: str = "1", also: Sequence[str] = ()) -> str:
-    """A stage's code version: its release number plus a hash of its package's source files
-    and of ``also`` (modules elsewhere in ``pipeline/`` it calls, relative to ``pipeline/``).
+def code_version(package_file: str, release: str = "1") -> str:
+    """A stage's code version: its release number plus a hash of its package's source files.
 
     Editing any module of a stage invalidates that stage's cache without anyone having to
     remember to bump a number; ``release`` is for changes outside those files that alter output.
@@ -361,7 +364,7 @@ def code_version(package_file: str, release: str = "1", also: Sequence[str] = ()
     root = Path(__file__).parent
     # Templates and static files shape output as much as code does.
     sources = sorted(p for p in folder.rglob("*") if p.suffix in CODE_SUFFIXES
-                     and "__pycache__" not in p.parts) + [root / name for name in also]
+                     and "__pycache__" not in p.parts)
     digest = stable_hash([(p.relative_to(root).as_posix(), p.read_bytes().decode("utf-8"))
                           for p in sources])
     return f"{release}-{digest[:10]}"

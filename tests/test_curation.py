@@ -9,16 +9,16 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.errors import ConfigError, UsageError
-from pipeline.export.spreadsheets import csv_text, workbook_bytes
-from pipeline.export.tables import Table
-from pipeline.themes.curation import (
+from pipeline.export.curation import (
     apply_curation,
     curation_text,
     load_curation,
     merge_decisions,
     read_review,
 )
-from pipeline.themes.identity import match_ids, registry
+from pipeline.export.identity import match_ids, registry
+from pipeline.export.spreadsheets import csv_text, workbook_bytes
+from pipeline.export.tables import Table
 
 
 def theme(tid, terms, units=10, docs=2):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import document_with_paragraphs
 
 from pipeline.config import load_config
 from pipeline.embed.backends import (
@@ -30,22 +31,12 @@ SENTENCES = [
 ]
 
 
-def _document(doc_id: str, paragraphs: list[str]) -> dict:
-    text, spans = "", []
-    for paragraph in paragraphs:
-        if text:
-            text += "\n\n"
-        spans.append({"start": len(text), "end": len(text) + len(paragraph)})
-        text += paragraph
-    return {"id": doc_id, "text": text, "paragraphs": spans}
-
-
 # -- units --------------------------------------------------------------------------------
 
 
 def test_paragraph_units_split_long_merge_short_and_point_into_the_text():
     long = " ".join(SENTENCES * 6)                       # about 290 words
-    doc = _document("d1", ["Kop van het verhaal", long, "Tot slot.", SENTENCES[0]])
+    doc = document_with_paragraphs("d1", ["Kop van het verhaal", long, "Tot slot.", SENTENCES[0]])
     settings = SegmentSettings(max_words=60, min_words=8)
     units = make_units([doc], "paragraph", settings)
     texts = [doc["text"][u["start"]:u["end"]] for u in units]
@@ -62,7 +53,7 @@ def test_paragraph_units_split_long_merge_short_and_point_into_the_text():
 
 
 def test_document_and_window_units():
-    doc = _document("d2", [" ".join(SENTENCES), " ".join(SENTENCES)])
+    doc = document_with_paragraphs("d2", [" ".join(SENTENCES), " ".join(SENTENCES)])
     [whole] = make_units([doc], "document", SegmentSettings())
     assert (whole["start"], whole["end"]) == (0, len(doc["text"]))
     windows = make_units([doc], "window", SegmentSettings(window_sentences=3, window_stride=2))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import document_with_paragraphs
 
 from pipeline.config import load_config
 from pipeline.embed.backends import CombinedEncoder
@@ -59,14 +60,8 @@ def synthetic_documents(n_per_topic: int = 14, seed: int = 0) -> tuple[list[dict
     for topic, pool in POOLS.items():
         for i in range(n_per_topic):
             paragraphs = [" ".join(rng.sample(pool, 3)) for _ in range(3)]
-            text, spans = "", []
-            for paragraph in paragraphs:
-                if text:
-                    text += "\n\n"
-                spans.append({"start": len(text), "end": len(text) + len(paragraph)})
-                text += paragraph
             doc_id = f"{topic}-{i:02d}"
-            documents.append({"id": doc_id, "text": text, "paragraphs": spans})
+            documents.append(document_with_paragraphs(doc_id, paragraphs))
             truth[doc_id] = topic
     return documents, truth
 

@@ -2,12 +2,11 @@
 
 A unit's cache key is the hash of its text, the backend and the model id, so re-clustering,
 renaming a document or adding stories never re-embeds a unit that was embedded before. Vectors
-are float32, stored in the cache as raw bytes (base64) rather than JSON numbers.
+are float32, stored in the cache as raw little-endian bytes rather than JSON numbers.
 """
 
 from __future__ import annotations
 
-import base64
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -35,7 +34,7 @@ def embed(ctx: StageContext, ingest: dict[str, Any]) -> dict[str, Any]:
 
     computed = 0
 
-    def compute(todo: Iterable[str]) -> Iterator[str]:
+    def compute(todo: Iterable[str]) -> Iterator[bytes]:
         nonlocal computed
         batch: list[str] = []
         for text in todo:
@@ -69,12 +68,12 @@ def unit_text(documents: dict[str, dict[str, Any]], unit: dict[str, Any]) -> str
     return documents[unit["doc_id"]]["text"][unit["start"]:unit["end"]]
 
 
-def pack(vector: np.ndarray) -> str:
-    return base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode("ascii")
+def pack(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype="<f4").tobytes()
 
 
-def unpack(blob: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(blob), dtype="<f4")
+def unpack(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<f4")
 
 
 def external_inputs(settings: Settings) -> dict[str, Any]:

@@ -5,9 +5,7 @@ from ..runner import Stage, code_version
 from .stage import export, external_inputs
 
 STAGE = Stage(
-    name="export", func=export, sections=("export",),
-    version=code_version(__file__, also=("themes/finalise.py", "themes/curation.py",
-                                         "themes/identity.py")),
+    name="export", func=export, version=code_version(__file__), sections=("export",),
     requires=("ingest", "entities", "themes"), external=external_inputs,
     previous=("theme_registry.json",),
     summary=lambda out: {"documents": out["export_summary.json"]["documents"],

@@ -3,7 +3,7 @@ package's JSON Schemas), theme tables for curators (XLSX and CSV), a self-contai
 report, and a SQLite database.
 
 It first gives the themes their stable ids and applies the curators' decisions
-(:mod:`pipeline.themes.finalise`), and writes the final themes.json, document_themes.jsonl and
+(:mod:`pipeline.export.finalise`), and writes the final themes.json, document_themes.jsonl and
 theme_units.jsonl over the themes stage's numbering. Doing that here rather than in the themes
 stage means that editing a curated label re-runs this cheap stage, not the clustering. Every
 file is an artifact the runner writes atomically into the run folder."""
@@ -24,9 +24,9 @@ from ..config import section_hash
 from ..entities.gazetteer import load_gazetteer
 from ..errors import StageFailedError
 from ..runner import StageContext
-from ..themes.curation import load_curation
-from ..themes.finalise import finalise
+from .curation import load_curation
 from .database import build_database
+from .finalise import finalise
 from .records import SCHEMA_VERSION, document_records
 from .report import build_report
 from .spreadsheets import csv_text, workbook_bytes

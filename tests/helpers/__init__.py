@@ -148,3 +148,15 @@ def invoke_cli(*args: object):
         logger.handlers = saved[0]
         logger.setLevel(saved[1])
         logger.propagate = saved[2]
+
+
+def document_with_paragraphs(doc_id: str, paragraphs: list[str]) -> dict:
+    """An ingested document as later stages see it: paragraphs joined by a blank line, with
+    their offsets into the text."""
+    text, spans = "", []
+    for paragraph in paragraphs:
+        if text:
+            text += "\n\n"
+        spans.append({"start": len(text), "end": len(text) + len(paragraph)})
+        text += paragraph
+    return {"id": doc_id, "text": text, "paragraphs": spans}

@@ -3,8 +3,9 @@
 :func:`compute_themes` numbers themes as the clustering found them; :func:`finalise` renames
 them to stable ids (matched to the previous run's registry) and applies
 ``configs/curation.yaml``, so that themes.json, document_themes.jsonl, theme_units.jsonl and
-everything exported from them agree. Sweeps and evaluations use the raw numbering: they
-measure clustering, not curation.
+everything exported from them agree. It belongs to the export stage, not the themes stage:
+editing a curated label (or this code) then re-runs only the cheap export, never the
+clustering. Sweeps and evaluations use the raw numbering: they measure clustering.
 """
 
 from __future__ import annotations

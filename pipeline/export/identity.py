@@ -1,4 +1,4 @@
-"""Stable theme ids across runs (applied by the themes stage, so every output carries them).
+"""Stable theme ids across runs (applied by the export stage to every theme output).
 
 Clustering numbers its themes afresh each run (by size), so adding three stories can swap
 theme 2 and theme 3 and a curator's label would land on the wrong theme. Each run therefore
