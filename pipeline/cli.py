@@ -252,6 +252,7 @@ def sweep(grid_items: tuple[str, ...], labels: Path | None, label_field: str | N
       rodedraden sweep --grid themes.cluster.min_cluster_size=5,10,20 \\
                        --grid themes.reduce.n_components=5,10
     """
+    import time
     from datetime import datetime
 
     from .config import load_config, section_hash
@@ -268,31 +269,36 @@ def sweep(grid_items: tuple[str, ...], labels: Path | None, label_field: str | N
     base_overrides = options.pop("overrides")
     upstream: dict[str, Any] = {}
     rows = []
-    for combination in sw.combinations(grid):
-        overrides = (*base_overrides, *sw.as_overrides(combination))
-        settings = load_config(options["config_path"], overrides)
-        key = section_hash(settings, "embed", "themes.unit", "themes.segment", "ingest",
-                           "entities")
-        if key not in upstream:
-            upstream[key] = _runner(overrides=overrides, **options).run(
-                ["embed", "entities"]).outputs
-        outputs = upstream[key]
-        try:
-            result = compute_themes(outputs["ingest"]["corpus.jsonl"],
-                                    outputs["embed"]["units.jsonl"],
-                                    outputs["embed"]["embeddings.npy"], settings,
-                                    outputs["entities"]["documents.jsonl"])
-        except RodedradenError as exc:  # one bad combination must not lose the others
-            rows.append({**combination, "error": f"[{exc.code}] {exc.message}"})
-            click.echo(f"{combination}: {rows[-1]['error']}", err=True)
-            continue
-        supervised = None
-        if reference is not None:
-            supervised = evaluate(reference, document_assignments(
-                result["document_themes.jsonl"], outputs["ingest"]["manifest.jsonl"]))
-        rows.append(sw.row_for(combination, result["metrics_themes.json"], supervised))
-        click.echo(sw.format_rows(rows[-1:]).splitlines()[-1] if len(rows) > 1
-                   else sw.format_rows(rows), err=True)
+    # UMAP layouts and term vectors of earlier runs and combinations are reused
+    with _runner(overrides=base_overrides, **options).memo("themes") as memo:
+        for combination in sw.combinations(grid):
+            overrides = (*base_overrides, *sw.as_overrides(combination))
+            settings = load_config(options["config_path"], overrides)
+            key = section_hash(settings, "embed", "themes.unit", "themes.segment", "ingest",
+                               "entities")
+            if key not in upstream:
+                upstream[key] = _runner(overrides=overrides, **options).run(
+                    ["embed", "entities"]).outputs
+            outputs = upstream[key]
+            started = time.perf_counter()
+            try:
+                result = compute_themes(outputs["ingest"]["corpus.jsonl"],
+                                        outputs["embed"]["units.jsonl"],
+                                        outputs["embed"]["embeddings.npy"], settings,
+                                        outputs["entities"]["documents.jsonl"], memo=memo)
+            except RodedradenError as exc:  # one bad combination must not lose the others
+                rows.append({**combination, "error": f"[{exc.code}] {exc.message}"})
+                click.echo(f"{combination}: {rows[-1]['error']}", err=True)
+                continue
+            seconds = time.perf_counter() - started
+            supervised = None
+            if reference is not None:
+                supervised = evaluate(reference, document_assignments(
+                    result["document_themes.jsonl"], outputs["ingest"]["manifest.jsonl"]))
+            rows.append(sw.row_for(combination, result["metrics_themes.json"], supervised,
+                                   seconds))
+            click.echo(sw.format_rows(rows[-1:]).splitlines()[-1] if len(rows) > 1
+                       else sw.format_rows(rows), err=True)
     target = csv_path or options["out"] / "sweeps" / \
         f"sweep-{datetime.now().strftime('%Y%m%d-%H%M%S')}.csv"
     sw.write_csv(target, rows)

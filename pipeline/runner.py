@@ -21,6 +21,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ from tqdm import tqdm
 from . import __version__
 from .config import section_hash, to_yaml
 from .errors import RunLockedError, StageFailedError, UsageError
+from .memo import Memo
 from .settings import Settings
 from .storage import Cache, stable_hash, write_bytes, write_json, write_jsonl, write_text
 
@@ -94,8 +96,11 @@ class StageContext:
         found = self._cache.get_items(namespace, sorted(set(keys)))
         todo = [(key, item) for key, item in items if key not in found]
         unique_todo = list({key: item for key, item in todo}.items())
-        self._report.items[name] = {"total": len(items), "cached": len(items) - len(todo),
-                                    "computed": len(todo)}
+        # a stage may call it several times for one name: the report sums the calls
+        counts = self._report.items.setdefault(name, {"total": 0, "cached": 0, "computed": 0})
+        counts["total"] += len(items)
+        counts["cached"] += len(items) - len(todo)
+        counts["computed"] += len(todo)
         if unique_todo:
             results = compute(item for _, item in unique_todo)
             pending: dict[str, Any] = {}
@@ -189,6 +194,17 @@ class Runner:
                              "reason": "up to date" if cached
                              else _why_rerun(cache.last_parts(stage.name), parts)})
             return rows
+        finally:
+            cache.close()
+
+    @contextmanager
+    def memo(self, stage_name: str) -> Iterator[Memo]:
+        """The per-item cache of ``stage_name`` for its code called outside a run (``sweep``):
+        what a run remembered is found here, and the other way round."""
+        cache = Cache(self.out / CACHE_FILE)
+        try:
+            yield StageContext(self.stages[stage_name], self.settings, cache,
+                               StageReport(stage_name), show_progress=False).map_cached
         finally:
             cache.close()
 

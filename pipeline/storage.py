@@ -115,6 +115,17 @@ def _default(value: Any) -> Any:
 # -- artifact encoding -----------------------------------------------------------------------
 
 
+def pack_floats(values: np.ndarray) -> bytes:
+    """float32 values as raw little-endian bytes: what the cache keeps for vectors and
+    layouts (a fraction of their JSON size, exact)."""
+    return np.ascontiguousarray(values, dtype="<f4").tobytes()
+
+
+def unpack_floats(blob: bytes) -> np.ndarray:
+    """The flat float32 array :func:`pack_floats` wrote (reshape it to what it was)."""
+    return np.frombuffer(blob, dtype="<f4")
+
+
 def encode_artifact(name: str, value: Any) -> bytes:
     """``.npy`` artifacts are numpy arrays, bytes stay bytes, everything else is JSON; all
     zlib-compressed. A one-byte tag keeps bytes and JSON strings apart on the way back."""

@@ -261,7 +261,7 @@ def test_consensus_members_combine_by_agreement():
     # co-association is 1 within a group and 0 across, and the consensus must follow it
     rng = np.random.default_rng(0)
     points = np.vstack([rng.normal(0, 0.05, (10, 2)), rng.normal(5, 0.05, (10, 2))])
-    labels = ConsensusClustering(2, members=4, member_clusters=2, reducer=None,
+    labels = ConsensusClustering(2, members=4, member_clusters=2, layouts=None,
                                  seed=1).fit(points).labels_
     assert len(set(labels[:10])) == 1 and len(set(labels[10:])) == 1
     assert labels[0] != labels[10]

@@ -11,7 +11,7 @@ STAGE = Stage(
     sections=("embed", "themes.unit", "themes.segment"), requires=("ingest",),
     external=external_inputs,
     summary=lambda out: {k: out["embed_summary.json"][k]
-                         for k in ("backend", "units", "units_computed")},
+                         for k in ("backend", "units", "dimensions")},
     help="Cut documents into units and embed them (cached per unit).",
 )
 

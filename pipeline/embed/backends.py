@@ -8,6 +8,7 @@ dot product agree. Models load lazily: building a backend to compute a cache key
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
@@ -16,8 +17,9 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..errors import ConfigError
+from ..memo import Memo
 from ..settings.embed import DEFAULT_ST_MODEL, EmbedSettings, TfidfSvdSettings
-from ..storage import stable_hash
+from ..storage import pack_floats, sha256_bytes, stable_hash, unpack_floats
 
 log = logging.getLogger("rodedraden")
 
@@ -162,6 +164,48 @@ class CombinedEncoder:
         if self.lexical is None:
             return vectors
         return combine(vectors, self.lexical.encode(list(texts)), self.weight)
+
+
+class RememberedEncoder:
+    """A :class:`CombinedEncoder` that encodes each text once (seed words, catalogue entries,
+    the candidate terms of KeyBERTInspired) and builds the encoder only when a text is not in
+    the memo: a re-run of the themes stage then loads no model at all.
+
+    Parameters
+    ----------
+    settings:
+        ``embed``: the space the vectors must be in.
+    texts:
+        The units' texts; the lexical (tf-idf) part of the space is fitted on them.
+    memo:
+        Where vectors are kept (:data:`pipeline.memo.Memo`).
+    model_id:
+        What identifies the semantic model beyond the settings (package version, a local
+        folder's fingerprint), as the embed stage records it.
+    """
+
+    def __init__(self, settings: EmbedSettings, texts: list[str], memo: Memo, model_id: str):
+        self.settings, self.texts, self.memo = settings, texts, memo
+        fitted_on = sha256_bytes("\x1f".join(texts).encode()) \
+            if settings.lexical_weight > 0 or settings.backend == "tfidf-svd" else None
+        self._space = stable_hash(settings.model_dump(mode="json"), model_id, fitted_on)
+        self._encoder: CombinedEncoder | None = None
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return self._combined().encode(texts)
+
+        def compute(todo: Iterable[str]) -> Iterator[bytes]:
+            yield from map(pack_floats, self._combined().encode(list(todo)))
+
+        items = [(stable_hash(self._space, text), text) for text in texts]
+        return np.stack([unpack_floats(blob) for blob in self.memo("vectors", items, compute)])
+
+    def _combined(self) -> CombinedEncoder:
+        if self._encoder is None:
+            self._encoder = CombinedEncoder(self.settings, self.texts)
+        return self._encoder
 
 
 def combine(semantic: np.ndarray, lexical: np.ndarray, weight: float) -> np.ndarray:

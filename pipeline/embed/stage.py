@@ -7,7 +7,6 @@ are float32, stored in the cache as raw little-endian bytes rather than JSON num
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -15,7 +14,7 @@ import numpy as np
 
 from ..runner import StageContext
 from ..settings import Settings
-from ..storage import sha256_bytes, stable_hash
+from ..storage import pack_floats, sha256_bytes, stable_hash, unpack_floats
 from .backends import TfidfSvdBackend, combine, semantic_backend
 from .units import make_units
 
@@ -28,52 +27,37 @@ def embed(ctx: StageContext, ingest: dict[str, Any]) -> dict[str, Any]:
     texts = [unit_text(by_id, unit) for unit in units]
     backend = semantic_backend(settings, texts)
 
-    started = time.perf_counter()
     items = [(stable_hash(sha256_bytes(text.encode()), backend.name, backend.model_id), text)
              for text in texts]
 
-    computed = 0
-
     def compute(todo: Iterable[str]) -> Iterator[bytes]:
-        nonlocal computed
         batch: list[str] = []
         for text in todo:
-            computed += 1
             batch.append(text)
             if len(batch) >= settings.batch_size:
-                yield from map(pack, backend.encode(batch))
+                yield from map(pack_floats, backend.encode(batch))
                 batch = []
         if batch:
-            yield from map(pack, backend.encode(batch))
+            yield from map(pack_floats, backend.encode(batch))
 
     packed = ctx.map_cached("vectors", items, compute)
-    seconds = time.perf_counter() - started
-    dim = 0 if not packed else len(unpack(packed[0]))
-    vectors = np.stack([unpack(p) for p in packed]) if packed else np.zeros((0, dim), np.float32)
+    vectors = np.stack([unpack_floats(p) for p in packed]) if packed \
+        else np.zeros((0, 0), np.float32)
     if settings.lexical_weight > 0 and units:
         lexical = TfidfSvdBackend(settings.tfidf, texts).encode(texts)
         vectors = combine(vectors, lexical, settings.lexical_weight)
     summary = {"backend": backend.name, "model_id": backend.model_id,
                "unit": ctx.settings.themes.unit, "documents": len(documents),
                "units": len(units), "dimensions": int(vectors.shape[1]) if units else 0,
-               "lexical_weight": settings.lexical_weight, "units_computed": computed,
-               "seconds": round(seconds, 3),
-               "units_per_second": round(computed / seconds, 1)
-               if computed and seconds > 0 else None}
+               "lexical_weight": settings.lexical_weight}
+    # How many units were embedded now and how fast is in run.json (the stage report): this
+    # summary is cached with the vectors and must not depend on what the cache held.
     return {"units.jsonl": units, "embeddings.npy": vectors.astype(np.float32),
             "embed_summary.json": summary}
 
 
 def unit_text(documents: dict[str, dict[str, Any]], unit: dict[str, Any]) -> str:
     return documents[unit["doc_id"]]["text"][unit["start"]:unit["end"]]
-
-
-def pack(vector: np.ndarray) -> bytes:
-    return np.asarray(vector, dtype="<f4").tobytes()
-
-
-def unpack(blob: bytes) -> np.ndarray:
-    return np.frombuffer(blob, dtype="<f4")
 
 
 def external_inputs(settings: Settings) -> dict[str, Any]:

@@ -11,7 +11,6 @@ them in place.
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,9 +18,11 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError, UsageError
+from ..memo import Memo
 from ..settings.themes import ThemesSettings
 from .catalogue import CatalogueEntry
-from .consensus import ConsensusClustering, exact_knn
+from .consensus import ConsensusClustering
+from .layout import Layouts
 from .vocabulary import make_vectorizer
 
 log = logging.getLogger("rodedraden")
@@ -50,53 +51,17 @@ def _embedder(encode: Encoder) -> Any:
     return FunctionEmbedder()
 
 
-def _umap(settings: ThemesSettings, resolved: dict[str, Any], seed: int,
-          knn: tuple[Any, Any] | None = None) -> Any:
-    from umap import UMAP
-
-    return UMAP(n_neighbors=resolved["umap_n_neighbors"],
-                n_components=resolved["umap_n_components"], min_dist=settings.reduce.min_dist,
-                metric=settings.reduce.metric, n_epochs=settings.reduce.n_epochs,
-                random_state=seed, n_jobs=1, precomputed_knn=knn or (None, None, None))
-
-
-def _reducer(settings: ThemesSettings, resolved: dict[str, Any], seed: int) -> Any:
-    # consensus members run their own UMAP: BERTopic gets the embeddings unchanged
+def _reducer(settings: ThemesSettings, layouts: Layouts, seed: int) -> Any:
+    # consensus members make their own layouts: BERTopic gets the embeddings unchanged
     if settings.reduce.method == "none" or settings.cluster.algorithm == "consensus":
         from bertopic.dimensionality import BaseDimensionalityReduction
 
         return BaseDimensionalityReduction()
-    return _umap(settings, resolved, seed)
+    return layouts.reducer(seed)
 
 
-class _SharedGraphUmap:
-    """``reducer(seed)`` for consensus members: UMAP with the exact neighbour graph of the
-    data, computed on the first call and reused by every member."""
-
-    def __init__(self, settings: ThemesSettings, resolved: dict[str, Any]):
-        self.settings, self.resolved = settings, resolved
-        self._knn: tuple[Any, Any] | None = None
-        self._data_id: int | None = None
-
-    def __call__(self, member_seed: int) -> Any:
-        outer = self
-
-        class Member:
-            def fit_transform(self, X: np.ndarray) -> np.ndarray:
-                if outer._knn is None or outer._data_id != id(X):
-                    outer._knn = exact_knn(X, outer.resolved["umap_n_neighbors"],
-                                           outer.settings.reduce.metric)
-                    outer._data_id = id(X)
-                with warnings.catch_warnings():
-                    # no search index: UMAP warns that transform() is unavailable; unused
-                    warnings.filterwarnings("ignore", message=".*knn_search_index.*")
-                    return _umap(outer.settings, outer.resolved, member_seed,
-                                 outer._knn).fit_transform(X)
-
-        return Member()
-
-
-def _clusterer(settings: ThemesSettings, resolved: dict[str, Any], seed: int) -> Any:
+def _clusterer(settings: ThemesSettings, resolved: dict[str, Any], seed: int,
+               layouts: Layouts) -> Any:
     algorithm = settings.cluster.algorithm
     if algorithm == "hdbscan":
         from hdbscan import HDBSCAN
@@ -111,7 +76,7 @@ def _clusterer(settings: ThemesSettings, resolved: dict[str, Any], seed: int) ->
     if algorithm == "consensus":
         return ConsensusClustering(k, settings.cluster.members, resolved["member_clusters"],
                                    None if settings.reduce.method == "none"
-                                   else _SharedGraphUmap(settings, resolved), seed)
+                                   else layouts.many, seed)
     if algorithm == "kmeans":
         return KMeans(n_clusters=k, n_init=10, random_state=seed)
     if algorithm == "agglomerative":
@@ -162,15 +127,17 @@ def _tagger(name: str) -> Any:
 def fit_themes(texts: list[str], embeddings: np.ndarray, settings: ThemesSettings,
                resolved: dict[str, Any], seed: int, stop_words: list[str],
                encode: Encoder | None, catalogue: list[CatalogueEntry],
-               describe: bool = True) -> FitResult:
+               layouts: Layouts | None = None, describe: bool = True) -> FitResult:
     """Fit BERTopic on units and reduce outliers.
 
-    ``describe=False`` skips the representation models (the assignments do not depend on
-    them): used for the extra seeds of the stability measurement.
+    ``layouts``: where UMAP layouts are made and remembered (default: a fresh
+    :class:`Layouts`). ``describe=False`` skips the representation models (the assignments do
+    not depend on them).
     """
     from bertopic import BERTopic
     from bertopic.vectorizers import ClassTfidfTransformer
 
+    layouts = layouts or make_layouts(settings, resolved)
     mode = settings.catalogue.mode if catalogue else "label"
     needs_encoder = mode != "label" or (describe and settings.representation.models)
     strategy = settings.outliers.strategy
@@ -182,25 +149,21 @@ def fit_themes(texts: list[str], embeddings: np.ndarray, settings: ThemesSetting
         zeroshot_topic_list=[e.text for e in catalogue] if mode == "zeroshot" else None,
         zeroshot_min_similarity=settings.catalogue.zeroshot_min_similarity,
         embedding_model=_embedder(encode) if needs_encoder and encode is not None else None,
-        umap_model=_reducer(settings, resolved, seed),
-        hdbscan_model=_clusterer(settings, resolved, seed),
+        umap_model=_reducer(settings, layouts, seed),
+        hdbscan_model=_clusterer(settings, resolved, seed, layouts),
         vectorizer_model=make_vectorizer(settings.vectorizer, stop_words),
         ctfidf_model=ClassTfidfTransformer(
             bm25_weighting=settings.ctfidf.bm25_weighting,
             reduce_frequent_words=settings.ctfidf.reduce_frequent_words),
         representation_model=None,
     )
-    with warnings.catch_warnings():
-        # UMAP says n_jobs is overridden by random_state: that is the point of setting it.
-        warnings.filterwarnings("ignore", message=".*n_jobs value.*overridden.*")
-        warnings.filterwarnings("ignore", message=".*random_state.*parallelism.*")
-        try:
-            topics, _ = model.fit_transform(texts, embeddings=np.array(embeddings, copy=True))
-        except (ValueError, TypeError) as exc:
-            raise UsageError(f"clustering {len(texts)} units failed: {exc}", code="RD241",
-                             hint="with few units lower themes.cluster.min_cluster_size or use "
-                             "themes.cluster.algorithm: kmeans; with zeroshot lower "
-                             "themes.catalogue.zeroshot_min_similarity") from None
+    try:
+        topics, _ = model.fit_transform(texts, embeddings=np.array(embeddings, copy=True))
+    except (ValueError, TypeError) as exc:
+        raise UsageError(f"clustering {len(texts)} units failed: {exc}", code="RD241",
+                         hint="with few units lower themes.cluster.min_cluster_size or use "
+                         "themes.cluster.algorithm: kmeans; with zeroshot lower "
+                         "themes.catalogue.zeroshot_min_similarity") from None
     topics = np.asarray(topics, dtype=int)
     if not (topics >= 0).any():
         raise UsageError(f"clustering found no themes among {len(texts)} units (all outliers)",
@@ -227,3 +190,28 @@ def fit_themes(texts: list[str], embeddings: np.ndarray, settings: ThemesSetting
     zeroshot = {int(k): int(v) for k, v in
                 getattr(model, "_topic_id_to_zeroshot_topic_idx", {}).items()}
     return FitResult(topics, outliers_before, model, zeroshot)
+
+
+def make_layouts(settings: ThemesSettings, resolved: dict[str, Any],
+                 memo: Memo | None = None) -> Layouts:
+    return Layouts(settings.reduce, resolved["umap_n_neighbors"],
+                   resolved["umap_n_components"], memo)
+
+
+def clustering_is_partition(settings: ThemesSettings, catalogue: list[CatalogueEntry]) -> bool:
+    """Whether BERTopic's themes are the cluster model's groups, only renumbered: no
+    catalogue guidance or zero-shot split, no topic merging, no outlier reassignment (the
+    algorithms other than hdbscan leave no outliers)."""
+    return ((not catalogue or settings.catalogue.mode == "label") and settings.nr_topics is None
+            and (settings.outliers.strategy == "none" or settings.cluster.algorithm != "hdbscan"))
+
+
+def cluster_only(embeddings: np.ndarray, settings: ThemesSettings, resolved: dict[str, Any],
+                 seed: int, layouts: Layouts) -> np.ndarray:
+    """The cluster model's groups for ``seed`` without the rest of BERTopic (terms,
+    representative documents): what the stability measurement compares when
+    :func:`clustering_is_partition` holds."""
+    reduced = settings.reduce.method != "none" and settings.cluster.algorithm != "consensus"
+    points = layouts.one(embeddings, seed) if reduced else embeddings
+    model = _clusterer(settings, resolved, seed, layouts).fit(points)
+    return np.asarray(model.labels_, dtype=int)

@@ -8,15 +8,16 @@ embeddings and settings; the stage function only unpacks the upstream outputs. `
 from __future__ import annotations
 
 import logging
-import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from ..embed.backends import CombinedEncoder
+from ..embed import stage as embed_stage
+from ..embed.backends import RememberedEncoder
 from ..embed.stage import unit_text
+from ..memo import Memo, memory_memo
 from ..runner import StageContext
 from ..settings import Settings
 from . import metrics
@@ -25,7 +26,7 @@ from .auto import resolve
 from .catalogue import file_identity, load_catalogue
 from .describe import describe_themes
 from .figures import theme_figures
-from .model import fit_themes
+from .model import cluster_only, clustering_is_partition, fit_themes, make_layouts
 from .profile import names_of
 from .vocabulary import make_vectorizer, stop_words
 
@@ -37,33 +38,44 @@ def themes(ctx: StageContext, ingest: dict[str, Any], embed: dict[str, Any],
     entity_docs = entities.get("documents.jsonl") if entities else None
     return compute_themes(ingest["corpus.jsonl"], embed["units.jsonl"],
                           np.asarray(embed["embeddings.npy"], dtype=np.float32), ctx.settings,
-                          entity_docs, figures=True)
+                          entity_docs, figures=True, memo=ctx.map_cached)
 
 
 def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str, Any]],
                    embeddings: np.ndarray, settings: Settings,
                    entity_docs: Sequence[Mapping[str, Any]] | None = None,
-                   stability: bool = True, figures: bool = False) -> dict[str, Any]:
+                   stability: bool = True, figures: bool = False,
+                   memo: Memo | None = None) -> dict[str, Any]:
     """All artifacts of the themes stage. ``entity_docs``: the entity stage's documents, when
-    that stage ran (adds profiles and regional spread)."""
-    started = time.perf_counter()
+    that stage ran (adds profiles and regional spread). ``memo``: where UMAP layouts and the
+    vectors of catalogue entries and terms are remembered (the run's cache in a run)."""
     ts, seed = settings.themes, settings.run.seed
     by_id = {doc["id"]: doc for doc in documents}
     texts = [unit_text(by_id, unit) for unit in units]
     resolved = resolve(ts, len(units), len(documents))
     words = stop_words(ts.vectorizer)
     catalogue = load_catalogue(ts.catalogue.path)
-    encoder = CombinedEncoder(settings.embed, texts)
-    fit = fit_themes(texts, embeddings, ts, resolved, seed, words, encoder.encode, catalogue)
+    memo = memo or memory_memo()
+    encoder = RememberedEncoder(settings.embed, texts, memo,
+                                embed_stage.external_inputs(settings)["model_id"])
+    layouts = make_layouts(ts, resolved, memo)
+    fit = fit_themes(texts, embeddings, ts, resolved, seed, words, encoder.encode, catalogue,
+                     layouts)
     # Figures are labelled "⟦T<id>⟧"; the export stage puts in stable ids and curated labels.
     drawn = theme_figures(fit.model, {t: f"⟦T{t}⟧" for t in sorted(set(fit.topics.tolist()))
                                       if t >= 0}) if figures else None
 
     seeds = [seed + i for i in range(ts.metrics.stability_seeds)] if stability else []
-    runs = [fit.topics] + [
-        fit_themes(texts, embeddings, ts, resolved, extra, words, encoder.encode, catalogue,
-                   describe=False).topics
-        for extra in seeds[1:]]
+    # Where BERTopic's themes are the cluster model's groups, the other seeds need only the
+    # clustering, not terms and representative documents.
+    if clustering_is_partition(ts, catalogue):
+        runs = [fit.topics] + [cluster_only(embeddings, ts, resolved, extra, layouts)
+                               for extra in seeds[1:]]
+    else:
+        runs = [fit.topics] + [
+            fit_themes(texts, embeddings, ts, resolved, extra, words, encoder.encode, catalogue,
+                       layouts, describe=False).topics
+            for extra in seeds[1:]]
     stability_ari = metrics.stability(runs) if len(runs) > 1 else None
 
     doc_ids = [doc["id"] for doc in documents]
@@ -101,8 +113,7 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
         len(unassigned_docs) / len(doc_rows) if doc_rows else 0.0, stability_ari, seeds)
     summary.update(rode_draden=sum(r["rode_draad"] for r in records),
                    units=len(units), documents=len(documents),
-                   outlier_units_before_reduction=fit.outliers_before,
-                   seconds=round(time.perf_counter() - started, 3))
+                   outlier_units_before_reduction=fit.outliers_before)
     result = {
         "themes": records, "hierarchy": nodes,
         "outliers": {"units": int((fit.topics < 0).sum()),

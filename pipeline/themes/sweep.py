@@ -13,11 +13,12 @@ from typing import Any
 import yaml
 
 from ..errors import UsageError
+from ..storage import atomic_open
 
 # Keys whose change alters the embeddings: a grid over them re-runs ``embed`` (cached per unit).
 EMBED_KEYS = ("embed.", "themes.unit", "themes.segment.")
 METRIC_COLUMNS = ("themes", "rode_draden", "npmi", "diversity", "outlier_share_units",
-                  "outlier_share_documents", "silhouette", "stability_ari", "seconds")
+                  "outlier_share_documents", "silhouette", "stability_ari")
 LABEL_COLUMNS = ("nmi", "ari", "nmi_assigned", "unassigned_share")
 
 
@@ -72,11 +73,12 @@ def touches_embeddings(combination: Mapping[str, Any]) -> bool:
 
 
 def row_for(combination: Mapping[str, Any], unsupervised: Mapping[str, Any],
-            supervised: Mapping[str, Any] | None) -> dict[str, Any]:
+            supervised: Mapping[str, Any] | None, seconds: float) -> dict[str, Any]:
     row = dict(combination)
     row.update({name: unsupervised.get(name) for name in METRIC_COLUMNS})
     if supervised is not None:
         row.update({name: supervised.get(name) for name in LABEL_COLUMNS})
+    row["seconds"] = round(seconds, 2)
     return row
 
 
@@ -98,8 +100,7 @@ def format_rows(rows: Sequence[Mapping[str, Any]]) -> str:
 
 
 def write_csv(path: Path, rows: Sequence[Mapping[str, Any]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+    with atomic_open(path) as handle:
         writer = csv.DictWriter(handle, fieldnames=columns_of(rows))
         writer.writeheader()
         writer.writerows(rows)
