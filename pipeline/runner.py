@@ -216,19 +216,21 @@ class Runner:
         self.out.mkdir(parents=True, exist_ok=True)
         lock = filelock.FileLock(str(self.out / LOCK_FILE))
         timeout = self.settings.run.lock_timeout_s
-        if timeout > 0:
-            try:
-                lock.acquire(timeout=0)
-            except filelock.Timeout:
+        # Acquired exactly once: the lock counts acquisitions, and one left over would keep
+        # the folder locked for as long as this object lives (a traceback can keep it alive).
+        try:
+            lock.acquire(timeout=0)
+        except filelock.Timeout:
+            if timeout > 0:
                 log.warning("another rodedraden run is using %s; waiting up to %.0f s",
                             self.out, timeout)
-        try:
-            lock.acquire(timeout=timeout)
-        except filelock.Timeout:
-            raise RunLockedError(
-                f"another rodedraden run is using the outputs folder {self.out}",
-                hint="wait for it to finish, raise run.lock_timeout_s, or use another --out",
-            ) from None
+            try:
+                lock.acquire(timeout=timeout)
+            except filelock.Timeout:
+                raise RunLockedError(
+                    f"another rodedraden run is using the outputs folder {self.out}",
+                    hint="wait for it to finish, raise run.lock_timeout_s, or use another "
+                    "--out") from None
         try:
             return self._run_locked(plan)
         finally:

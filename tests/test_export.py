@@ -101,6 +101,18 @@ def test_formula_injection_is_neutralised_in_xlsx_and_csv():
                                             "'@SUM(A1)"]
 
 
+def test_workbook_bytes_carry_no_save_time():
+    import zipfile
+
+    table = Table("themes", ["id", "label"], [[1, "jongeren"], [2, "statushouders"]])
+    data = workbook_bytes([table])
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    properties = archive.read("docProps/core.xml").decode()
+    assert "1980-01-01T00:00:00Z" in properties and "2026" not in properties
+    assert load_workbook(io.BytesIO(data))["themes"]["B3"].value == "statushouders"
+
+
 def test_sqlite_holds_the_same_results_with_integrity(first_run):
     result, _, _ = first_run
     db = sqlite3.connect(result.run_dir / "rodedraden.sqlite")

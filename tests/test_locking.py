@@ -82,3 +82,30 @@ def test_run_succeeds_once_the_lock_is_released(corpus, tmp_path):
     holder.wait(timeout=10)
     result = Runner([ingest.STAGE], make_settings("run.lock_timeout_s=0"), corpus, out).run()
     assert (out / "latest").resolve() == result.run_dir.resolve()
+
+
+def test_a_finished_or_failed_run_leaves_the_folder_unlocked(corpus, tmp_path):
+    """The lock is released when run() returns or raises, not when the runner is collected:
+    a failed run's traceback (kept by whoever reports it) must not lock the folder."""
+    import filelock
+
+    from pipeline.errors import StageFailedError
+    from pipeline.runner import Stage
+
+    out = tmp_path / "out"
+    runner = Runner([ingest.STAGE], make_settings("run.lock_timeout_s=5"), corpus, out)
+    runner.run()
+    filelock.FileLock(str(out / LOCK_FILE)).acquire(timeout=0).lock.release()
+
+    def broken(ctx, ingest):
+        raise StageFailedError("broken on purpose")
+
+    failing = Runner([ingest.STAGE, Stage("broken", broken, "1", (), ("ingest",))],
+                     make_settings("run.lock_timeout_s=5"), corpus, out)
+    with pytest.raises(StageFailedError) as info:
+        failing.run()
+    assert info.traceback                  # the failure, and its frames, are still referenced
+    probe = filelock.FileLock(str(out / LOCK_FILE))
+    probe.acquire(timeout=0)               # raises Timeout while the folder is still locked
+    probe.release()
+    assert runner.run().run_dir.is_dir()

@@ -43,7 +43,7 @@ def entity(text: str, part: str, kind: str, ident: str, name: str, **extra) -> d
 
 def record(ident: str, title: str, text: str, entities: list, regions: list, groups: list,
            themes: list) -> dict:
-    return {"schema_version": "1.0", "id": ident,
+    return {"schema_version": "2.0", "id": ident,
             "metadata": {"title": title, "date": "2020-01-01", "source": f"verhalen/{ident}.md",
                          "format": "md", "record": None, "n_words": len(text.split()),
                          "language": {"code": "nl", "confidence": 1.0},
@@ -55,7 +55,7 @@ def record(ident: str, title: str, text: str, entities: list, regions: list, gro
             "doelgroepen": groups,
             "themes": [{"theme": t, "label": f"thema {t}", "weight": 0.5} for t in themes],
             "main_theme": themes[0] if themes else None,
-            "provenance": {"run_id": "test-run", "rodedraden": "0", "spacy_pipeline": "blank:nl",
+            "provenance": {"rodedraden": "0", "spacy_pipeline": "blank:nl",
                            "config_hash": "abc"}}
 
 

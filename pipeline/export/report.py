@@ -351,7 +351,7 @@ def _provenance(records: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
     found = records[0].get("provenance") if records else None
     if not isinstance(found, Mapping):
         return []
-    return [(key, str(found[key])) for key in ("run_id", "rodedraden", "spacy_pipeline",
+    return [(key, str(found[key])) for key in ("rodedraden", "spacy_pipeline",
                                                 "config_hash", "embed_backend") if found.get(key)]
 
 

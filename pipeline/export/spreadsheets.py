@@ -10,11 +10,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from datetime import datetime
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.writer.excel import ExcelWriter
 
 from .safety import safe_cell
 from .tables import ACTIONS, Table
@@ -59,8 +62,30 @@ def workbook_bytes(tables: Sequence[Table]) -> bytes:
                                    f'LEFT({column}2,6)="merge:")')
             sheet.add_data_validation(check)
             check.add(f"{column}2:{column}{max(2, len(table.rows) + 1)}")
+    return _reproducible_bytes(book)
+
+
+# The same tables must give the same file: openpyxl stamps the save time into the document
+# properties and every zip entry, so both get this fixed time instead.
+FIXED_TIME = datetime(1980, 1, 1)
+
+
+class _FixedTimeZip(ZipFile):
+    def writestr(self, zinfo_or_arcname, data, *args, **kwargs):  # type: ignore[override]
+        if not isinstance(zinfo_or_arcname, ZipInfo):
+            zinfo_or_arcname = ZipInfo(zinfo_or_arcname, date_time=FIXED_TIME.timetuple()[:6])
+            zinfo_or_arcname.compress_type = ZIP_DEFLATED
+        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+    def write(self, filename, arcname=None, *args, **kwargs):  # type: ignore[override]
+        with open(filename, "rb") as handle:  # sheets come from temporary files
+            self.writestr(arcname or filename, handle.read())
+
+
+def _reproducible_bytes(book: Workbook) -> bytes:
+    book.properties.created = book.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
-    book.save(buffer)
+    ExcelWriter(book, _FixedTimeZip(buffer, "w", ZIP_DEFLATED, allowZip64=True)).save()
     return buffer.getvalue()
 
 

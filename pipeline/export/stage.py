@@ -58,7 +58,9 @@ def export(ctx: StageContext, ingest: dict[str, Any], entities: dict[str, Any],
         log.warning("export: curation decisions for themes that no longer exist: %s (kept in "
                     "%s)", theme_data["curation"]["stale"], settings.export.curation_file)
     figures = relabel_figures(themes.get("_figures"), final_ids, theme_data["themes"])
-    provenance = {"run_id": ctx.run_id, "rodedraden": __version__,
+    # No run id: a record must be the same whenever the same inputs and config produce it
+    # (and this stage's output is reused by later runs); run.json says which run wrote it.
+    provenance = {"rodedraden": __version__,
                   "config_hash": section_hash(settings, *type(settings).model_fields),
                   "embed_backend": settings.embed.backend}
     records = document_records(ingest["corpus.jsonl"], entities["documents.jsonl"],
