@@ -14,6 +14,7 @@ from pipeline.config import load_config
 from pipeline.embed.backends import CombinedEncoder
 from pipeline.embed.units import make_units
 from pipeline.errors import UsageError
+from pipeline.settings import Settings
 from pipeline.themes.aggregate import document_weights, main_theme, theme_documents
 from pipeline.themes.metrics import label_metrics
 from pipeline.themes.profile import names_of, theme_profile
@@ -303,3 +304,36 @@ def test_nr_topics_reduces_the_themes_bertopic_found():
                      "themes.nr_topics=2", "themes.hierarchy=false")
     assert out["metrics_themes.json"]["themes"] == 2
     assert {r["main_theme"] for r in out["document_themes.jsonl"]} == {0, 1}
+
+
+def test_place_names_found_by_the_entity_stage_are_not_theme_terms():
+    from pipeline.themes.vocabulary import entity_stop_words
+
+    texts = ["In Tilburg en Midden-Brabant werken UWV en de gemeente samen.",
+             "Het loket staat midden in de wijk."]
+    mentions = [{"entities": [{"type": "REGION", "text": "Tilburg"},
+                              {"type": "REGION", "text": "Midden-Brabant"},
+                              {"type": "ORGANISATION", "text": "UWV"}]}]
+    pattern = Settings().themes.vectorizer.token_pattern
+    assert entity_stop_words(mentions, ["REGION"], texts, pattern) == {"tilburg", "brabant"}
+    assert entity_stop_words(mentions, ["REGION", "ORGANISATION"], texts, pattern) == \
+        {"tilburg", "brabant", "uwv"}
+    assert entity_stop_words(mentions, [], texts, pattern) == set()
+
+    # in the themes stage: every 'taal' story is set in Zwolle, so without the entity stop
+    # words 'zwolle' is one of that theme's top terms
+    documents, truth = synthetic_documents()
+    documents = [document_with_paragraphs(doc["id"], [
+        paragraph + (" Het taalhuis in Zwolle helpt." if truth[doc["id"]] == "taal" else "")
+        for paragraph in doc["text"].split("\n\n")]) for doc in documents]
+    entity_docs = [{"id": d["id"], "entities": [{"type": "REGION", "text": "Zwolle"}]}
+                   for d in documents]
+    options = (*FAST, "themes.unit=document", "themes.reduce.method=none",
+               "themes.cluster.algorithm=kmeans", "themes.cluster.n_clusters=3")
+
+    def terms(*extra):
+        out = themes_for(documents, *options, *extra, entity_docs=entity_docs)
+        return {t["term"] for theme in out["themes.json"]["themes"] for t in theme["terms"]}
+
+    assert "zwolle" in terms("themes.vectorizer.entity_stop_words=[]")
+    assert not any("zwolle" in term for term in terms())

@@ -99,6 +99,11 @@ class VectorizerSettings(Section):
     stop_words_file: str | None = Field(
         "configs/stopwoorden.txt", description="Extra domain stop words, one a line (relative to "
         "the working directory); null for none.")
+    entity_stop_words: list[Literal["REGION", "ORGANISATION", "DOELGROEP"]] = Field(
+        ["REGION"], description="Names the entity stage found of these types are left out of "
+        "theme terms: a place name says where a theme occurs (its spread is reported), not "
+        "what it is about. Only words that never occur in lower case in the corpus are left "
+        "out, so ordinary words inside a name ('midden' in Midden-Brabant) stay. []: none.")
 
     @field_validator("ngram_range")
     @classmethod

@@ -28,7 +28,7 @@ from .describe import describe_themes
 from .figures import theme_figures
 from .model import cluster_only, clustering_is_partition, fit_themes, make_layouts
 from .profile import names_of
-from .vocabulary import make_vectorizer, stop_words
+from .vocabulary import entity_stop_words, make_vectorizer, stop_words
 
 log = logging.getLogger("rodedraden")
 
@@ -53,7 +53,8 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
     by_id = {doc["id"]: doc for doc in documents}
     texts = [unit_text(by_id, unit) for unit in units]
     resolved = resolve(ts, len(units), len(documents))
-    words = stop_words(ts.vectorizer)
+    words = sorted(set(stop_words(ts.vectorizer)) | entity_stop_words(
+        entity_docs or [], ts.vectorizer.entity_stop_words, texts, ts.vectorizer.token_pattern))
     catalogue = load_catalogue(ts.catalogue.path)
     memo = memo or memory_memo()
     encoder = RememberedEncoder(settings.embed, texts, memo,

@@ -1,9 +1,12 @@
-"""Theme terms: the stop-word list and the CountVectorizer BERTopic uses for c-TF-IDF."""
+"""Theme terms: the stop-word list (with the names the entity stage found) and the
+CountVectorizer BERTopic uses for c-TF-IDF."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from sklearn.feature_extraction.text import CountVectorizer
 
@@ -27,6 +30,21 @@ def stop_words(settings: VectorizerSettings) -> list[str]:
             if word:
                 words.add(word)
     return sorted(words)
+
+
+def entity_stop_words(entity_docs: Iterable[Mapping[str, Any]], types: Sequence[str],
+                      texts: Iterable[str], token_pattern: str) -> set[str]:
+    """The words of entity mentions of ``types`` that are names: tokens that never occur in
+    lower case in ``texts`` (a capitalised ordinary word also occurs uncapitalised)."""
+    if not types:
+        return set()
+    pattern = re.compile(token_pattern)
+    wanted = set(types)
+    candidates = {token.lower() for doc in entity_docs for mention in doc.get("entities") or []
+                  if mention.get("type") in wanted
+                  for token in pattern.findall(str(mention.get("text", "")))}
+    ordinary = {token for text in texts for token in pattern.findall(text) if token.islower()}
+    return candidates - ordinary
 
 
 def make_vectorizer(settings: VectorizerSettings, words: list[str]) -> CountVectorizer:
