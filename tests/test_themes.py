@@ -337,3 +337,33 @@ def test_place_names_found_by_the_entity_stage_are_not_theme_terms():
 
     assert "zwolle" in terms("themes.vectorizer.entity_stop_words=[]")
     assert not any("zwolle" in term for term in terms())
+
+
+def test_classical_scaling_keeps_the_distances_and_is_deterministic():
+    from pipeline.themes.figures import classical_mds
+
+    points = np.array([[0.0, 0.0], [3.0, 0.0], [0.0, 4.0], [3.0, 4.0], [1.0, 1.0]])
+    distances = np.linalg.norm(points[:, None] - points[None, :], axis=-1)
+    placed = classical_mds(distances)
+    assert np.allclose(np.linalg.norm(placed[:, None] - placed[None, :], axis=-1), distances)
+    assert np.array_equal(placed, classical_mds(distances.copy()))
+    assert classical_mds(np.zeros((1, 1))).shape == (1, 2)
+
+
+def test_figures_show_every_theme_with_its_placeholder_label():
+    import json
+
+    documents, _ = synthetic_documents(n_per_topic=6)
+    settings = load_config(None, [*FAST, "themes.unit=document", "themes.reduce.method=none",
+                                  "themes.cluster.algorithm=kmeans",
+                                  "themes.cluster.n_clusters=3"])
+    units = make_units(documents, settings.themes.unit, settings.themes.segment)
+    texts = [d["text"] for d in documents]
+    embeddings = CombinedEncoder(settings.embed, texts).encode(texts)
+    drawn = compute_themes(documents, units, embeddings, settings, figures=True)["_figures"]
+    assert drawn["not_made"] == {}
+    distance_map = json.loads(drawn["figures"]["intertopic_distance_map"])
+    bubbles = distance_map["data"][0]
+    assert sorted(bubbles["text"]) == ["⟦T0⟧", "⟦T1⟧", "⟦T2⟧"]
+    assert sorted(size for size, _ in bubbles["customdata"]) == [6, 6, 6]
+    assert len({(round(x, 6), round(y, 6)) for x, y in zip(bubbles["x"], bubbles["y"])}) == 3
