@@ -174,8 +174,10 @@ def fit_themes(texts: list[str], embeddings: np.ndarray, settings: ThemesSetting
         topics = np.asarray(model.reduce_outliers(
             texts, list(topics), strategy=strategy, threshold=settings.outliers.threshold,
             embeddings=embeddings, probabilities=model.probabilities_), dtype=int)
-    if describe:
-        changed = not np.array_equal(topics, np.asarray(model.topics_))
+    changed = not np.array_equal(topics, np.asarray(model.topics_))
+    # The fit already computed c-TF-IDF terms with the same vectorizer: recompute them only
+    # when the assignments moved or representation models are to refine them.
+    if describe and (changed or settings.representation.models or mode == "zeroshot"):
         # BERTopic resets its logger level while fitting, then warns here that custom topic
         # lists disable later topic reduction: we reduce none after this.
         logging.getLogger("BERTopic").setLevel(logging.ERROR)
