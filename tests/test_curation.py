@@ -70,12 +70,16 @@ def test_reviewed_workbook_round_trips_into_decisions(tmp_path):
 
 def test_reviewed_csv_with_semicolons_and_neutralised_cells(tmp_path):
     text = csv_text(review_table([[3, "x", "", "-Regie", "rename", ""],
-                                  [4, "y", "", "", "delete", ""]]), ";")
+                                  [4, "y", "", "", "delete", ""],
+                                  [5, "z", "", "'s-Hertogenbosch werkt", "rename", ""]]), ";")
     path = tmp_path / "themes.csv"
     path.write_text(text, encoding="utf-8")
     assert "'-Regie" in text
-    assert read_review(path) == {3: {"label": "-Regie", "action": "rename", "notes": None},
-                                 4: {"label": None, "action": "delete", "notes": None}}
+    assert read_review(path) == {
+        3: {"label": "-Regie", "action": "rename", "notes": None},
+        4: {"label": None, "action": "delete", "notes": None},
+        # a name that starts with an apostrophe keeps it: only the neutralising one goes
+        5: {"label": "'s-Hertogenbosch werkt", "action": "rename", "notes": None}}
 
 
 def test_bad_actions_are_reported_with_their_rows(tmp_path):

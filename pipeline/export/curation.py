@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from ..errors import ConfigError, UsageError
+from .safety import FORMULA_PREFIXES
 
 ACTION = re.compile(r"^(keep|rename|delete|merge:(\d+))$")
 HEADER = ("# Curators' decisions about themes, by stable theme id. Written by\n"
@@ -193,4 +194,6 @@ def _csv_rows(path: Path) -> list[list[Any]]:
 
 def _text(value: Any) -> str:
     text = "" if value is None else str(value).strip()
-    return text[1:] if text.startswith("'") else text  # undo formula neutralisation
+    # undo only what safe_cell added: "'s-Hertogenbosch" is a name, "'=SUM" was neutralised
+    neutralised = text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES)
+    return text[1:] if neutralised else text
