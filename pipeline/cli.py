@@ -255,7 +255,7 @@ def sweep(grid_items: tuple[str, ...], labels: Path | None, label_field: str | N
     import time
     from datetime import datetime
 
-    from .config import load_config, section_hash
+    from .config import section_hash
     from .errors import UsageError
     from .themes import sweep as sw
     from .themes.evaluation import corpus_folder, document_assignments, evaluate, read_labels
@@ -268,17 +268,19 @@ def sweep(grid_items: tuple[str, ...], labels: Path | None, label_field: str | N
     options["corpus"] = corpus_folder(options["corpus"], options["out"])
     base_overrides = options.pop("overrides")
     upstream: dict[str, Any] = {}
+    needed = ["embed", "entities"]  # the stages compute_themes reads (ingest comes with them)
     rows = []
     # UMAP layouts and term vectors of earlier runs and combinations are reused
     with _runner(overrides=base_overrides, **options).memo("themes") as memo:
         for combination in sw.combinations(grid):
-            overrides = (*base_overrides, *sw.as_overrides(combination))
-            settings = load_config(options["config_path"], overrides)
-            key = section_hash(settings, "embed", "themes.unit", "themes.segment", "ingest",
-                               "entities")
+            runner = _runner(overrides=(*base_overrides, *sw.as_overrides(combination)),
+                             **options)
+            settings = runner.settings
+            # combinations that agree on every section the upstream stages read share them
+            sections = {s for stage in runner.plan(needed) for s in stage.sections}
+            key = section_hash(settings, *sorted(sections))
             if key not in upstream:
-                upstream[key] = _runner(overrides=overrides, **options).run(
-                    ["embed", "entities"]).outputs
+                upstream[key] = runner.run(needed).outputs
             outputs = upstream[key]
             started = time.perf_counter()
             try:

@@ -1,8 +1,9 @@
 """The interface through which stage code remembers per-item results.
 
 In a run, :meth:`pipeline.runner.StageContext.map_cached` is the memo: results live in the
-outputs folder's cache and survive the process. Code called outside a run (tests, ``evaluate``)
-gets :func:`memory_memo`. Helpers take a memo instead of a stage context, so they stay plain
+outputs folder's cache and survive the process; ``sweep`` reaches the same cache through
+:meth:`pipeline.runner.Runner.memo`. Code called without either (tests, library use) gets
+:func:`memory_memo`. Helpers take a memo instead of a stage context, so they stay plain
 functions of their inputs.
 """
 
@@ -25,10 +26,9 @@ def memory_memo() -> Memo:
     def memo(name: str, items: Sequence[tuple[str, Any]],
              compute: Callable[[Iterable[Any]], Iterator[Any]]) -> list[Any]:
         todo = {key: item for key, item in items if (name, key) not in store}
-        if not todo:
-            return [store[(name, key)] for key, _ in items]
-        for key, result in zip(todo, compute(iter(todo.values())), strict=True):
-            store[(name, key)] = result
+        if todo:  # compute is not called for nothing (an encoder may fail on no texts)
+            for key, result in zip(todo, compute(iter(todo.values())), strict=True):
+                store[(name, key)] = result
         return [store[(name, key)] for key, _ in items]
 
     return memo

@@ -75,9 +75,8 @@ class StageContext:
     """What a stage function gets besides its inputs: settings, per-item caching, progress."""
 
     def __init__(self, stage: Stage, settings: Settings, cache: Cache, report: StageReport,
-                 show_progress: bool, run_id: str = ""):
+                 show_progress: bool):
         self.stage = stage
-        self.run_id = run_id
         self.settings = settings
         self._cache = cache
         self._report = report
@@ -141,7 +140,6 @@ class Runner:
         self.out = out
         self.show_progress = show_progress
         self.config_source = config_source
-        self._run_id = ""
 
     # -- planning ---------------------------------------------------------------------------
 
@@ -262,7 +260,7 @@ class Runner:
 
     def _run_locked(self, plan: list[Stage]) -> RunResult:
         started = time.perf_counter()
-        run_id = self._run_id = self._new_run_id()
+        run_id = self._new_run_id()
         partial = self.out / "runs" / f".partial-{run_id}"
         partial.mkdir(parents=True)
         handler = _attach_log_file(partial / "run.log")
@@ -320,8 +318,7 @@ class Runner:
         else:
             log.info("%s: running (%s)", stage.name,
                      _why_rerun(cache.last_parts(stage.name), parts))
-            ctx = StageContext(stage, self.settings, cache, report, self.show_progress,
-                               run_id=self._run_id)
+            ctx = StageContext(stage, self.settings, cache, report, self.show_progress)
             result = stage.func(ctx, **inputs)
             cache.save_stage(stage.name, key, result)
             report.status = "ran"
@@ -434,18 +431,22 @@ def _point_latest(out: Path, run_dir: Path) -> None:
 
 
 def _attach_log_file(path: Path) -> logging.Handler:
+    """Feed ``path`` while a run lasts; :func:`_detach_log_file` puts the logger back."""
     handler = logging.FileHandler(path, encoding="utf-8")
+    handler.previous_level = log.level  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     handler.setLevel(logging.DEBUG)
     log.addHandler(handler)
     # Without the CLI the logger inherits the root's WARNING level and the file would stay
-    # empty; console handlers keep their own levels, so this only feeds the file.
+    # empty; console handlers keep their own levels, so this only feeds the file (and only
+    # until the run ends: a caller's handlers must not see our debug records afterwards).
     log.setLevel(logging.DEBUG)
     return handler
 
 
 def _detach_log_file(handler: logging.Handler) -> None:
     log.removeHandler(handler)
+    log.setLevel(handler.previous_level)  # type: ignore[attr-defined]
     handler.close()
 
 

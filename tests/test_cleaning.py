@@ -185,4 +185,4 @@ def test_markdown_section_heading_shared_by_three_stories_is_kept(tmp_path):
         write(corpus / f"{seed}.md", f"---\ntitle: Verhaal {seed}\n---\n{parts[0]}\n\n"
               f"## Resultaten\n\n{parts[1]}\n\n{parts[2]}\n")
     docs = documents(run_ingest(corpus, tmp_path / "out"))
-    assert all("Resultaten" in d["text"] for d in docs)
+    assert len(docs) == 3 and all("Resultaten" in d["text"] for d in docs)

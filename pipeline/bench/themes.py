@@ -26,6 +26,7 @@ from typing import Any
 
 from ..config import load_config
 from ..embed.backends import semantic_backend
+from ..embed.stage import unit_text
 from ..runner import Runner
 from ..stages import all_stages
 
@@ -93,8 +94,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
         units = summary["units"]
 
         by_id = {d["id"]: d for d in cold.outputs["ingest"]["corpus.jsonl"]}
-        texts = [by_id[u["doc_id"]]["text"][u["start"]:u["end"]]
-                 for u in cold.outputs["embed"]["units.jsonl"]]
+        texts = [unit_text(by_id, u) for u in cold.outputs["embed"]["units.jsonl"]]
         backend = semantic_backend(settings.embed, texts)
         started = time.perf_counter()
         for start in range(0, len(texts), settings.embed.batch_size):
@@ -105,10 +105,10 @@ def run(quick: bool) -> list[dict[str, Any]]:
         started = time.perf_counter()
         warm = Runner(all_stages(), changed, corpus, out).run()
         rerun = time.perf_counter() - started
-        warm_themes = {r.name: r for r in warm.reports}["themes"]
-        assert {r.name: r for r in warm.reports}["embed"].status == "cached", \
-            "clustering change re-ran embed"
-        assert warm_themes.items["layouts"]["computed"] == 0, "clustering change made layouts"
+        warm_reports = {r.name: r for r in warm.reports}
+        assert warm_reports["embed"].status == "cached", "clustering change re-ran embed"
+        assert warm_reports["themes"].items["layouts"]["computed"] == 0, \
+            "clustering change made layouts"
 
         # a reduce parameter is part of every layout: the layouts are made again
         relaid = load_config(profile, [*overrides, "themes.cluster.n_clusters=41",

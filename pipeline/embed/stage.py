@@ -1,8 +1,9 @@
 """The ``embed`` stage: cut documents into units and embed each unit, cached per unit.
 
 A unit's cache key is the hash of its text, the backend and the model id, so re-clustering,
-renaming a document or adding stories never re-embeds a unit that was embedded before. Vectors
-are float32, stored in the cache as raw little-endian bytes rather than JSON numbers.
+renaming a document or adding stories never re-embeds a unit that was embedded before (except
+with tfidf-svd, whose model id covers every unit's text: its space changes with the corpus).
+Vectors are float32, stored in the cache as raw little-endian bytes rather than JSON numbers.
 """
 
 from __future__ import annotations

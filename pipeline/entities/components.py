@@ -63,6 +63,7 @@ class Resolver:
         self.inner_regions = inner_regions
         self.generic_actors = generic_actors
         self.weak_doelgroepen = weak_doelgroepen
+        self.weak_ids = {e.id for e in gazetteer.entries.values() if e.weak}
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans.get(SPANS_KEY, []))
@@ -162,14 +163,14 @@ class Resolver:
     def _drop_weak_target_groups(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
         if self.weak_doelgroepen == "keep":
             return chosen
-        weak_ids = {e.id for e in self.gaz.entries.values() if e.weak}
+        has_sentences = doc.has_annotation("SENT_START")
 
         def sentence(c: Candidate) -> int:
-            return doc[c.start].sent.start if doc.has_annotation("SENT_START") else 0
+            return doc[c.start].sent.start if has_sentences else 0
 
         specific = {sentence(c) for c in chosen
-                    if c.type == "DOELGROEP" and c.fields["id"] not in weak_ids}
-        return [c for c in chosen if not (c.type == "DOELGROEP" and c.fields["id"] in weak_ids
+                    if c.type == "DOELGROEP" and c.fields["id"] not in self.weak_ids}
+        return [c for c in chosen if not (c.type == "DOELGROEP" and c.fields["id"] in self.weak_ids
                                           and sentence(c) in specific)]
 
 
@@ -296,7 +297,7 @@ def _in_place_list(doc: Doc, span: Span, gaz: Gazetteer) -> bool:
         pairs.append((doc[span.start - 1], doc[span.start - 2]))
     if span.end + 1 < len(doc):
         pairs.append((doc[span.end], doc[span.end + 1]))
-    return any(sep.text in {",", "en", "of", "/"} and any(
+    return any(sep.text in LIST_SEPARATORS and any(
         e.type == "REGION" and not e.needs_evidence for e in gaz.lookup(other.text))
         for sep, other in pairs)
 

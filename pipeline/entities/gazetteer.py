@@ -18,13 +18,14 @@ import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..errors import ConfigError
+from ..ingest.ids import slugify
 from .variants import name_variants, term_variants
 
 ORG_KINDS = {"gemeente", "uwv", "ministerie", "uitzendbureau", "re-integratiebedrijf",
@@ -68,8 +69,16 @@ class Gazetteer:
     lower: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     excluded: set[str] = field(default_factory=set)   # lower-case forms that are no mention
     token_patterns: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
-    former_names: dict[str, str] = field(default_factory=dict)  # entry id -> "merged" note
     digest: str = ""
+
+    @cached_property
+    def provinces_of_region(self) -> dict[str, set[str]]:
+        """Labour-market region code -> the provinces of its (certain) municipalities."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for e in self.entries.values():
+            if e.kind == "gemeente" and e.certain and e.region_code:
+                found[e.region_code].add(e.province_code)
+        return dict(found)
 
     def add(self, entry: Entry, where: str) -> None:
         if entry.id in self.entries and self.entries[entry.id] != entry:
@@ -88,9 +97,6 @@ class Gazetteer:
         text = " ".join(text.split())
         ids = sorted(self.exact.get(text, set())) + sorted(self.lower.get(text.lower(), set()))
         return [self.entries[i] for i in dict.fromkeys(ids)]
-
-    def region(self, code: str | None) -> Entry | None:
-        return self.entries.get(code) if code else None
 
 
 @lru_cache(maxsize=4)
@@ -155,7 +161,7 @@ def _load_regions(root: Path, gaz: Gazetteer) -> None:
         gaz.alias(row["adjective"], row["target_code"], case_sensitive=True)
     for row, where in _csv(root / "regio_uncertain.csv", ["name", "note"]):
         # Areas without an official code get the id every uncoded place gets: PLAATS:<slug>.
-        entry_id = "PLAATS:" + _slug(row["name"])
+        entry_id = "PLAATS:" + slugify(row["name"])
         gaz.add(Entry(entry_id, "REGION", row["name"], "regio", certain=False), where)
         gaz.alias(row["name"], entry_id, case_sensitive=True)
     _load_former_municipalities(root / "voormalige_gemeenten.csv", gaz)
@@ -183,7 +189,6 @@ def _load_former_municipalities(path: Path, gaz: Gazetteer) -> None:
             target = row["old_code"]
             gaz.add(Entry(target, "REGION", name, "gemeente",
                           region_code=row["region_code_then"] or None, certain=False), where)
-        gaz.former_names[f"{name}->{target}"] = row["last_year"]
         gaz.alias(name, target, case_sensitive=True)
 
 
@@ -280,7 +285,3 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in (value or "").split("|") if part.strip()]
 
 
-def _slug(value: str) -> str:
-    from ..ingest.ids import slugify
-
-    return slugify(value)

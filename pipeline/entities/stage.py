@@ -30,7 +30,9 @@ def entities(ctx: StageContext, ingest: dict[str, Any]) -> dict[str, Any]:
     warn_if_fallback(identity)
     gazetteer = load_gazetteer(settings.gazetteer_dir)
     documents = ingest["corpus.jsonl"]
-    key_base = stable_hash(settings.model_dump(mode="json"), external_inputs(ctx.settings))
+    # what external_inputs() says, from the gazetteer and pipeline this run actually uses
+    key_base = stable_hash(settings.model_dump(mode="json"),
+                           {"gazetteers": gazetteer.digest, "pipeline": identity})
     items = [(stable_hash(key_base, doc["content_hash"]), doc) for doc in documents]
 
     def compute(todo: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

@@ -91,12 +91,8 @@ def resolve_regions(found: list[dict[str, Any]], gazetteer: Gazetteer,
             groups["arbeidsmarktregios"].add(entry.region_code)
             groups["provincies"].add(entry.province_code)
         elif kind == "arbeidsmarktregio":
-            provinces = _provinces_of_region(gazetteer, code)
+            provinces = gazetteer.provinces_of_region.get(code, set())
             if len(provinces) == 1:
                 groups["provincies"] |= provinces
     return {name: sorted(code for code in ids if code) for name, ids in groups.items()}
 
-
-def _provinces_of_region(gazetteer: Gazetteer, region_code: str) -> set[str]:
-    return {e.province_code for e in gazetteer.entries.values()
-            if e.kind == "gemeente" and e.certain and e.region_code == region_code}

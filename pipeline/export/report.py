@@ -22,6 +22,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from ..themes.profile import names_of
+
 ENTITY_TYPES = {"REGION": ("region", "REGION"), "ORGANISATION": ("organisation", "ORG"),
                 "DOELGROEP": ("doelgroep", "DOELGROEP")}
 REGION_LEVELS = (("arbeidsmarktregios", "arbeidsmarktregio's"), ("provincies", "provincies"),
@@ -49,7 +51,8 @@ def build_report(records: Sequence[Mapping[str, Any]], theme_data: Mapping[str, 
     """
     records = [r for r in records if isinstance(r, Mapping)]
     theme_data = theme_data or {}
-    lookup = _names(records, names or {})
+    # display names: the canonical ``names`` over the names the records carry
+    lookup = {**names_of(records), **{str(k): str(v) for k, v in (names or {}).items() if v}}
     theme_list = [t for t in theme_data.get("themes") or [] if isinstance(t, Mapping)]
     labels = {_key(t.get("id")): display_label(t) for t in theme_list}
     titles = {str(r.get("id")): _title(r) for r in records}
@@ -334,17 +337,6 @@ def _filter_data(records: Sequence[Mapping[str, Any]], lookup: Mapping[str, str]
                             key=lambda o: o["level"] != "arbeidsmarktregios"),
             "thema": sorted(options(themes, lambda i: labels.get(i, f"theme {i}")),
                             key=lambda o: (-o["documents"], o["name"]))}
-
-
-def _names(records: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> dict[str, str]:
-    """Display names: the canonical ``names`` first, then the names the records carry."""
-    lookup: dict[str, str] = {}
-    for record in records:
-        for item in list(record.get("entities") or []) + list(record.get("partners") or []):
-            if isinstance(item, Mapping) and item.get("id") and item.get("name"):
-                lookup.setdefault(str(item["id"]), str(item["name"]))
-    lookup.update({str(k): str(v) for k, v in names.items() if v})
-    return lookup
 
 
 def _provenance(records: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:

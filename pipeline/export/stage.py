@@ -118,8 +118,8 @@ def relabel_figures(figures: dict[str, Any] | None, final_ids: dict[int, int | N
             return {k: relabel(v) for k, v in value.items()}
         return value
 
-    drawn = {name: json.dumps(relabel(json.loads(text)), ensure_ascii=False)
-             for name, text in figures.get("figures", {}).items()}
+    # handed to the report as data: it serialises them once, into the page
+    drawn = {name: relabel(json.loads(text)) for name, text in figures.get("figures", {}).items()}
     return {"figures": drawn, "not_made": dict(figures.get("not_made", {}))}
 
 

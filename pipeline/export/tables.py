@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..themes.profile import names_of
+
 REVIEW_COLUMNS = ("curated_label", "action", "notes")
 ACTIONS = "keep | rename | merge:<theme id> | delete"
 PASSAGE_CHARS = 200  # per passage in the themes sheet; full passages are in themes.json
@@ -29,7 +31,7 @@ def curator_tables(themes: Sequence[Mapping[str, Any]], documents: Sequence[Mapp
                    names: Mapping[str, str] | None = None, top: int = 5) -> list[Table]:
     """``names``: display names by canonical id (e.g. from the gazetteer) for ids that no
     mention names, such as a labour-market region reached through its municipality."""
-    names = {**_names(documents), **(names or {})}
+    names = {**names_of(documents), **(names or {})}
     titles = {d["id"]: d["metadata"]["title"] or d["id"] for d in documents}
     per_theme = _theme_documents(documents)
     crosses = {key: _cross(per_theme, documents, key) for key in
@@ -130,12 +132,6 @@ def _values(doc: Mapping[str, Any], key: str) -> list[str]:
     return list(doc["regions"][key])
 
 
-def _names(documents) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for doc in documents:
-        for item in [*doc["entities"], *doc["partners"]]:
-            names.setdefault(item["id"], item["name"])
-    return names
 
 
 def _short(text: str, limit: int = PASSAGE_CHARS) -> str:

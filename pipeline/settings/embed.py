@@ -8,7 +8,6 @@ from pydantic import Field, model_validator
 
 from .base import Section
 
-BACKENDS = ("use-multilingual", "sentence-transformers", "tfidf-svd")
 DEFAULT_ST_MODEL = "paraphrase-multilingual-MiniLM-L12-v2"
 
 

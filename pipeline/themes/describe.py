@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,7 +15,6 @@ from .catalogue import CatalogueEntry
 from .model import Encoder, FitResult
 from .profile import theme_profile
 
-log = logging.getLogger("rodedraden")
 LABEL_TERMS = 4
 EXCERPT_CHARS = 280
 

@@ -5,7 +5,7 @@ inline plotly.js. Labels are the themes' final (stable, curated) ids and labels.
 made on its own, and a figure that cannot be made is reported with the reason, never fatal.
 
 The intertopic distance map is drawn here rather than by ``visualize_topics``: BERTopic lays
-it out with a fresh UMAP, whose numba code compiles on first use in every process (5 to 10 s,
+it out with a fresh UMAP, whose numba code compiles on first use in every process (about 5 s,
 more than the rest of a clustering-only re-run). Classical multidimensional scaling of the
 cosine distances between the theme centroids places the themes in a few milliseconds, and
 deterministically.

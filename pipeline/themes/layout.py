@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..embed.backends import l2_normalise
 from ..memo import Memo, memory_memo
 from ..settings.themes import ReduceSettings
 from ..storage import pack_floats, sha256_bytes, stable_hash, unpack_floats
@@ -26,6 +27,7 @@ from ..storage import pack_floats, sha256_bytes, stable_hash, unpack_floats
 # Bump when the way a layout is computed changes (the neighbour graph, UMAP's arguments), so
 # layouts stored by older code are not reused.
 LAYOUT_FORMAT = 1
+
 
 class Layouts:
     """Makes and remembers UMAP layouts.
@@ -69,12 +71,11 @@ class Layouts:
         """The layout BERTopic's own reduction step makes: UMAP's neighbour search, and the
         labels ``y`` of guided modelling (-1 = none) when given."""
         data = _identity(X) + ("" if y is None else sha256_bytes(np.asarray(y).tobytes()))
-        umap = self._umap
 
         def compute(todo: Iterable[int]) -> Iterator[bytes]:
             for item_seed in todo:
                 with _quiet_umap():
-                    yield pack_floats(umap(item_seed).fit_transform(X, y=y))
+                    yield pack_floats(self._umap(item_seed).fit_transform(X, y=y))
 
         blob, = self.memo("layouts", [(self._key(data, seed, "umap-knn"), seed)], compute)
         return unpack_floats(blob).reshape(len(X), -1)
@@ -138,10 +139,7 @@ def exact_knn(X: np.ndarray, k: int, metric: str,
               chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
     """Exact k nearest neighbours (self included, as UMAP expects) in UMAP's
     ``precomputed_knn`` form (indices, distances)."""
-    X = np.asarray(X, dtype=np.float32)
-    if metric == "cosine":
-        norms = np.linalg.norm(X, axis=1, keepdims=True)
-        X = X / np.where(norms > 0, norms, 1.0)
+    X = l2_normalise(X) if metric == "cosine" else np.asarray(X, dtype=np.float32)
     squared = (X * X).sum(axis=1)
     indices = np.empty((len(X), k), dtype=np.int64)
     distances = np.empty((len(X), k), dtype=np.float32)

@@ -25,8 +25,6 @@ from .consensus import ConsensusClustering
 from .layout import Layouts
 from .vocabulary import make_vectorizer
 
-log = logging.getLogger("rodedraden")
-
 Encoder = Callable[[list[str]], np.ndarray]
 
 
@@ -51,9 +49,14 @@ def _embedder(encode: Encoder) -> Any:
     return FunctionEmbedder()
 
 
+def _bertopic_reduces(settings: ThemesSettings) -> bool:
+    """Whether the cluster model gets a UMAP layout; consensus members make their own, so
+    BERTopic passes them the embeddings unchanged."""
+    return settings.reduce.method != "none" and settings.cluster.algorithm != "consensus"
+
+
 def _reducer(settings: ThemesSettings, layouts: Layouts, seed: int) -> Any:
-    # consensus members make their own layouts: BERTopic gets the embeddings unchanged
-    if settings.reduce.method == "none" or settings.cluster.algorithm == "consensus":
+    if not _bertopic_reduces(settings):
         from bertopic.dimensionality import BaseDimensionalityReduction
 
         return BaseDimensionalityReduction()
@@ -127,17 +130,16 @@ def _tagger(name: str) -> Any:
 def fit_themes(texts: list[str], embeddings: np.ndarray, settings: ThemesSettings,
                resolved: dict[str, Any], seed: int, stop_words: list[str],
                encode: Encoder | None, catalogue: list[CatalogueEntry],
-               layouts: Layouts | None = None, describe: bool = True) -> FitResult:
+               layouts: Layouts, describe: bool = True) -> FitResult:
     """Fit BERTopic on units and reduce outliers.
 
-    ``layouts``: where UMAP layouts are made and remembered (default: a fresh
-    :class:`Layouts`). ``describe=False`` skips the representation models (the assignments do
+    ``layouts``: where UMAP layouts are made and remembered (:func:`make_layouts`).
+    ``describe=False`` skips the representation models (the assignments do
     not depend on them).
     """
     from bertopic import BERTopic
     from bertopic.vectorizers import ClassTfidfTransformer
 
-    layouts = layouts or make_layouts(settings, resolved)
     mode = settings.catalogue.mode if catalogue else "label"
     needs_encoder = mode != "label" or (describe and settings.representation.models)
     strategy = settings.outliers.strategy
@@ -184,10 +186,7 @@ def fit_themes(texts: list[str], embeddings: np.ndarray, settings: ThemesSetting
         model.update_topics(
             texts, topics=list(topics) if changed else None,
             top_n_words=settings.representation.top_n_words,
-            vectorizer_model=make_vectorizer(settings.vectorizer, stop_words),
-            ctfidf_model=ClassTfidfTransformer(
-                bm25_weighting=settings.ctfidf.bm25_weighting,
-                reduce_frequent_words=settings.ctfidf.reduce_frequent_words),
+            vectorizer_model=model.vectorizer_model, ctfidf_model=model.ctfidf_model,
             representation_model=_representation(settings, seed))
     zeroshot = {int(k): int(v) for k, v in
                 getattr(model, "_topic_id_to_zeroshot_topic_idx", {}).items()}
@@ -213,7 +212,6 @@ def cluster_only(embeddings: np.ndarray, settings: ThemesSettings, resolved: dic
     """The cluster model's groups for ``seed`` without the rest of BERTopic (terms,
     representative documents): what the stability measurement compares when
     :func:`clustering_is_partition` holds."""
-    reduced = settings.reduce.method != "none" and settings.cluster.algorithm != "consensus"
-    points = layouts.one(embeddings, seed) if reduced else embeddings
+    points = layouts.one(embeddings, seed) if _bertopic_reduces(settings) else embeddings
     model = _clusterer(settings, resolved, seed, layouts).fit(points)
     return np.asarray(model.labels_, dtype=int)

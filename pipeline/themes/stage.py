@@ -7,7 +7,6 @@ embeddings and settings; the stage function only unpacks the upstream outputs. `
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -28,9 +27,7 @@ from .describe import describe_themes
 from .figures import theme_figures
 from .model import cluster_only, clustering_is_partition, fit_themes, make_layouts
 from .profile import names_of
-from .vocabulary import entity_stop_words, make_vectorizer, stop_words
-
-log = logging.getLogger("rodedraden")
+from .vocabulary import entity_stop_words, stop_words
 
 
 def themes(ctx: StageContext, ingest: dict[str, Any], embed: dict[str, Any],
@@ -44,7 +41,7 @@ def themes(ctx: StageContext, ingest: dict[str, Any], embed: dict[str, Any],
 def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str, Any]],
                    embeddings: np.ndarray, settings: Settings,
                    entity_docs: Sequence[Mapping[str, Any]] | None = None,
-                   stability: bool = True, figures: bool = False,
+                   figures: bool = False,
                    memo: Memo | None = None) -> dict[str, Any]:
     """All artifacts of the themes stage. ``entity_docs``: the entity stage's documents, when
     that stage ran (adds profiles and regional spread). ``memo``: where UMAP layouts and the
@@ -66,7 +63,7 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
     drawn = theme_figures(fit.model, {t: f"⟦T{t}⟧" for t in sorted(set(fit.topics.tolist()))
                                       if t >= 0}) if figures else None
 
-    seeds = [seed + i for i in range(ts.metrics.stability_seeds)] if stability else []
+    seeds = [seed + i for i in range(ts.metrics.stability_seeds)]
     # Where BERTopic's themes are the cluster model's groups, the other seeds need only the
     # clustering, not terms and representative documents.
     if clustering_is_partition(ts, catalogue):
@@ -110,7 +107,7 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
     unassigned_docs = [row["id"] for row in doc_rows if row["main_theme"] < 0]
     summary = metrics.summarize(
         [[t["term"] for t in r["terms"][:ts.metrics.coherence_top_n]] for r in records],
-        texts, make_vectorizer(ts.vectorizer, words), embeddings, fit.topics,
+        texts, fit.model.vectorizer_model, embeddings, fit.topics,
         len(unassigned_docs) / len(doc_rows) if doc_rows else 0.0, stability_ari, seeds)
     summary.update(rode_draden=sum(r["rode_draad"] for r in records),
                    units=len(units), documents=len(documents),

@@ -15,8 +15,6 @@ import yaml
 from ..errors import UsageError
 from ..storage import atomic_open
 
-# Keys whose change alters the embeddings: a grid over them re-runs ``embed`` (cached per unit).
-EMBED_KEYS = ("embed.", "themes.unit", "themes.segment.")
 METRIC_COLUMNS = ("themes", "rode_draden", "npmi", "diversity", "outlier_share_units",
                   "outlier_share_documents", "silhouette", "stability_ari")
 LABEL_COLUMNS = ("nmi", "ari", "nmi_assigned", "unassigned_share")
@@ -66,10 +64,6 @@ def combinations(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
 def as_overrides(combination: Mapping[str, Any]) -> list[str]:
     return [f"{key}={yaml.safe_dump(value, default_flow_style=True).strip().removesuffix('...')}"
             .strip() for key, value in combination.items()]
-
-
-def touches_embeddings(combination: Mapping[str, Any]) -> bool:
-    return any(key.startswith(EMBED_KEYS) or key == "themes.unit" for key in combination)
 
 
 def row_for(combination: Mapping[str, Any], unsupervised: Mapping[str, Any],

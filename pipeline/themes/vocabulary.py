@@ -43,6 +43,8 @@ def entity_stop_words(entity_docs: Iterable[Mapping[str, Any]], types: Sequence[
     candidates = {token.lower() for doc in entity_docs for mention in doc.get("entities") or []
                   if mention.get("type") in wanted
                   for token in pattern.findall(str(mention.get("text", "")))}
+    if not candidates:  # no entity stage, or no names of these types: skip the corpus scan
+        return set()
     ordinary = {token for text in texts for token in pattern.findall(text) if token.islower()}
     return candidates - ordinary
 
