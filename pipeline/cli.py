@@ -328,6 +328,43 @@ def compare(runs: tuple[str, ...], out: Path) -> None:
 # -- export commands --
 
 
+@evaluate.command("stability")
+@click.option("--draws", type=click.IntRange(1, 100), default=10, show_default=True,
+              help="Random draws of stories to add or remove, per seed.")
+@click.option("--seeds", type=click.IntRange(1, 10), default=3, show_default=True,
+              help="Seeds (run.seed, +1, ...): each draw is repeated with each.")
+@click.option("--share", type=click.FloatRange(0.01, 0.5), default=0.1, show_default=True,
+              help="Share of the stories added or removed.")
+@click.option("--scenario", "scenarios", multiple=True, default=("add", "remove"),
+              type=click.Choice(["add", "remove", "reseed"]), show_default=True,
+              help="add: curate, then add stories; remove: curate, then remove them; reseed: "
+                   "curate, then run with the next seed. Repeatable.")
+@common_options
+@_guarded
+def evaluate_stability(draws: int, seeds: int, share: float, scenarios: tuple[str, ...],
+                       **options: Any) -> None:
+    """Do curated labels survive stories being added or removed?
+
+    Curates every theme with a label, changes the corpus, runs again and counts the labels
+    kept (their theme overlaps the original documents by >= 0.6), flagged for review,
+    reported stale, and lost silently. --corpus may be a folder or one .jsonl file. Writes
+    <out>/stability/stability.json; runs share <out>/stability's cache.
+    """
+    from .export.stability import evaluate_stability as measure
+    from .export.stability import format_table
+    from .storage import write_json
+    from .themes.evaluation import corpus_folder
+
+    runner = _runner(**{**options, "corpus": corpus_folder(options["corpus"], options["out"])})
+    work = options["out"] / "stability"
+    result = measure(runner.corpus, runner.settings, work, draws=draws, seeds=seeds,
+                     share=share, scenarios=scenarios,
+                     progress=None if options["quiet"] else click.echo)
+    write_json(work / "stability.json", result)
+    click.echo(format_table(result))
+    click.echo(f"written: {work / 'stability.json'}")
+
+
 @cli.group()
 def curate() -> None:
     """The curators' feedback loop: reviewed theme tables back into the next run."""
@@ -340,28 +377,34 @@ def curate() -> None:
                    "configs/curation.yaml).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
               help="YAML config (default: configs/default.yaml).")
+@click.option("--run", "run_dir", type=click.Path(path_type=Path), default=None,
+              help="Run folder the table came from, for a CSV (a workbook carries its theme "
+                   "members itself); default: outputs/latest.")
 @_guarded
-def curate_apply(table: Path, curation: Path | None, config_path: Path | None) -> None:
+def curate_apply(table: Path, curation: Path | None, config_path: Path | None,
+                 run_dir: Path | None) -> None:
     """Read a reviewed themes.xlsx (or themes CSV) and record its decisions.
 
     \b
     Columns read from the themes sheet: theme_id, curated_label, action, notes.
     action: keep | rename (needs curated_label) | merge:<theme id> | delete.
-    Decisions about themes not in TABLE stay as they were. The next run applies them:
-    curated labels everywhere, merges and deletions done, stale decisions reported.
+    With each decision the units its theme held are recorded: the next run keeps those
+    units together (themes.anchor), checks the label still sits on that theme, and says
+    where they went if the theme is gone. Decisions about themes not in TABLE stay as they
+    were. The next run applies them.
     """
     from .config import load_config
-    from .export.curation import curation_text, merge_decisions, read_review
+    from .export.curation import curation_text, merge_decisions, reviewed_decisions
     from .storage import write_text
 
     target = curation or Path(load_config(config_path).export.curation_file)
-    decisions = read_review(table)
+    decisions, source = reviewed_decisions(table, run_dir or Path("outputs") / "latest")
     merged = merge_decisions(target, decisions)
     write_text(target, curation_text(merged))
     actions = ", ".join(f"{n} {a}" for a, n in sorted(
         Counter(d["action"].split(":")[0] for d in decisions.values()).items())) or "none"
-    click.echo(f"{len(decisions)} decision(s) read from {table} ({actions}); "
-               f"{len(merged)} in {target}. The next run applies them.")
+    click.echo(f"{len(decisions)} decision(s) read from {table} ({actions}), theme members "
+               f"from {source}; {len(merged)} in {target}. The next run applies them.")
 
 
 @cli.command()

@@ -6,6 +6,12 @@ and an action: ``keep``, ``rename`` (needs a label), ``merge:<id>`` (the theme's
 documents go to theme <id>; chains are followed) or ``delete`` (its units count as outliers).
 Decisions for ids that no longer exist are kept in the file and reported, never applied
 elsewhere.
+
+A decision also records the units the theme held in the table the curator reviewed (the
+workbook's hidden ``theme_members`` sheet, or the run a CSV came from). With them the next run
+can tell whether a curated label still sits on the theme the curator saw (and flag it for
+review when not), say where the units of a vanished theme went, find the theme again where
+ids do not connect, and anchor the next clustering (:mod:`pipeline.themes.anchors`).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import yaml
 
 from ..errors import ConfigError, UsageError
 from .safety import FORMULA_PREFIXES
+from .tables import MEMBERS_SHEET
 
 ACTION = re.compile(r"^(keep|rename|delete|merge:(\d+))$")
 HEADER = ("# Curators' decisions about themes, by stable theme id. Written by\n"
@@ -28,12 +35,15 @@ HEADER = ("# Curators' decisions about themes, by stable theme id. Written by\n"
           "# action: keep | rename (needs label) | merge:<theme id> | delete\n")
 
 
-def read_review(path: Path) -> dict[int, dict[str, Any]]:
-    """Decisions from a reviewed ``themes.xlsx`` (sheet "themes") or themes CSV."""
+def read_review(path: Path) -> tuple[dict[int, dict[str, Any]], dict[int, list[str]] | None]:
+    """Decisions from a reviewed ``themes.xlsx`` (sheet "themes") or themes CSV, and the
+    units of each theme as the reviewed table had them (None when the table does not carry
+    them: a CSV, or a workbook from before they were written)."""
     if not path.is_file():
         raise UsageError(f"reviewed table not found: {path}",
                          hint="pass the themes.xlsx (or themes.csv) a curator filled in")
-    rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
+    xlsx = path.suffix.lower() == ".xlsx"
+    rows = _xlsx_rows(path) if xlsx else _csv_rows(path)
     if not rows or "theme_id" not in rows[0]:
         raise UsageError(f"{path}: no 'theme_id' column in the themes table",
                          hint="use the themes sheet of a themes.xlsx written by a run")
@@ -51,10 +61,67 @@ def read_review(path: Path) -> dict[int, dict[str, Any]]:
         raise UsageError(f"{path}: " + "; ".join(problems),
                          hint="action must be keep, rename, delete or merge:<theme id>; "
                          "rename needs a curated_label")
-    return decisions
+    return decisions, (_xlsx_members(path) if xlsx else None)
 
 
-def _decision(row: Mapping[str, Any]) -> dict[str, Any] | None:
+def reviewed_decisions(table: Path, run_dir: Path) -> tuple[dict[int, dict[str, Any]], str]:
+    """Decisions from a reviewed table with the units each theme held in it, and where those
+    units came from: the workbook itself, or (for a CSV) ``run_dir``, which must be the run
+    the table was exported from."""
+    decisions, members = read_review(table)
+    if members is not None:
+        return with_members(decisions, members), "the workbook"
+    members, labels = run_members(run_dir)
+    mismatch = sorted(t for t, label in table_themes(table).items() if labels.get(t) != label)
+    if mismatch:
+        raise UsageError(f"{table} does not come from the run in {run_dir}: theme(s) "
+                         f"{mismatch[:10]} differ", code="RD154",
+                         hint="pass --run with the run folder the table was exported from")
+    return with_members(decisions, members), str(run_dir)
+
+
+def table_themes(path: Path) -> dict[int, str]:
+    """``{theme id: automatic label}`` of the themes sheet, to check which run it came from."""
+    rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
+    header = rows[0]
+    found = {}
+    for values in rows[1:]:
+        row = dict(zip(header, values, strict=False))
+        if str(row.get("theme_id", "")).strip().lstrip("-").isdigit():
+            found[int(row["theme_id"])] = _text(row.get("label"))
+    return found
+
+
+def run_members(run_dir: Path) -> tuple[dict[int, list[str]], dict[int, str]]:
+    """Units per final theme id in a run folder, and the themes' automatic labels."""
+    import json
+
+    units_file, themes_file = run_dir / "theme_units.jsonl", run_dir / "themes.json"
+    if not (units_file.is_file() and themes_file.is_file()):
+        raise UsageError(f"{run_dir} is not a run folder with theme_units.jsonl and themes.json",
+                         hint="pass --run with the run the reviewed table came from")
+    members: dict[int, list[str]] = {}
+    with open(units_file, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                unit = json.loads(line)
+                if unit["theme"] >= 0:
+                    members.setdefault(int(unit["theme"]), []).append(unit["id"])
+    themes = json.loads(themes_file.read_text(encoding="utf-8"))["themes"]
+    return members, {int(t["id"]): t["label"] for t in themes}
+
+
+def with_members(decisions: Mapping[int, Mapping[str, Any]],
+                 members: Mapping[int, Sequence[str]]) -> dict[int, dict[str, Any]]:
+    """Decisions with the units their theme held in the reviewed table (merges and deletions
+    too: where a merged theme's units went is what the next run checks)."""
+    return {tid: {**d, **({"units": sorted(members[tid])} if members.get(tid) else {})}
+            for tid, d in decisions.items()}
+
+
+def _decision(row: Mapping[str, Any], units: Any = None) -> dict[str, Any] | None:
+    """A decision from a table row (``units`` only from the decisions file: in the themes
+    sheet "units" is the theme's size)."""
     label = _text(row.get("curated_label"))
     action = _text(row.get("action")).lower()
     notes = _text(row.get("notes"))
@@ -68,7 +135,12 @@ def _decision(row: Mapping[str, Any]) -> dict[str, Any] | None:
         raise ValueError(f"unknown action {action!r}")
     if action == "rename" and not label:
         raise ValueError("rename without a curated_label")
-    return {"label": label or None, "action": action, "notes": notes or None}
+    decision = {"label": label or None, "action": action, "notes": notes or None}
+    if units is not None:
+        if not isinstance(units, list) or not all(isinstance(u, str) for u in units):
+            raise ValueError("units must be a list of unit ids (as in theme_units.jsonl)")
+        decision["units"] = sorted(units)
+    return decision
 
 
 def merge_decisions(path: Path, new: Mapping[int, Mapping[str, Any]]) -> dict[int, Any]:
@@ -81,7 +153,9 @@ def merge_decisions(path: Path, new: Mapping[int, Mapping[str, Any]]) -> dict[in
 def curation_text(decisions: Mapping[int, Mapping[str, Any]]) -> str:
     body = {"themes": {int(k): {key: value for key, value in v.items() if value is not None}
                        for k, v in sorted(decisions.items())}}
-    return HEADER + yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
+    # units as one flow list per theme: a long but quiet line in a diff
+    return HEADER + yaml.safe_dump(body, sort_keys=False, allow_unicode=True,
+                                   default_flow_style=None, width=100)
 
 
 def load_curation(path: Path) -> dict[int, dict[str, Any]]:
@@ -99,7 +173,8 @@ def load_curation(path: Path) -> dict[int, dict[str, Any]]:
     for key, value in themes.items():
         try:
             decision = _decision({"theme_id": key, **(value or {}),
-                                  "curated_label": (value or {}).get("label")})
+                                  "curated_label": (value or {}).get("label")},
+                                 (value or {}).get("units"))
         except (ValueError, TypeError, AttributeError) as exc:
             raise ConfigError(f"{path}: theme {key}: {exc}", code="RD152") from None
         if decision is not None:
@@ -112,7 +187,12 @@ def apply_curation(themes: Sequence[dict[str, Any]], doc_rows: Sequence[dict[str
                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """Themes and document theme weights with the decisions applied, and a report."""
     ids = {t["id"] for t in themes}
-    stale = sorted(k for k in decisions if k not in ids)
+    gone = sorted(k for k in decisions if k not in ids)
+    # A merge whose source is gone while its target is here has been done by the clustering
+    # itself (the curated themes anchored it): settled, not stale.
+    settled = [k for k in gone if (m := ACTION.match(decisions[k]["action"])) and m.group(2)
+               and _final_target(int(m.group(2)), decisions, ids) in ids]
+    stale = [k for k in gone if k not in settled]
     target = {tid: _final_target(tid, decisions, ids) for tid in ids}
     kept = {}
     for theme in themes:
@@ -145,6 +225,7 @@ def apply_curation(themes: Sequence[dict[str, Any]], doc_rows: Sequence[dict[str
         theme["size"]["documents"] = sum(1 for r in rows if any(t["theme"] == tid
                                                                 for t in r["themes"]))
     report = {"applied": sorted(k for k in decisions if k in ids), "stale": stale,
+              "settled": settled,
               "merged": sorted(t for t, g in target.items() if g is not None and g != t),
               "deleted": sorted(t for t, g in target.items() if g is None)}
     return [kept[t] for t in sorted(kept, key=lambda t: [x["id"] for x in themes].index(t))
@@ -183,6 +264,25 @@ def _xlsx_rows(path: Path) -> list[list[Any]]:
     if "themes" not in book.sheetnames:
         raise UsageError(f"{path}: no sheet named 'themes' (sheets: {book.sheetnames})")
     return [[cell for cell in row] for row in book["themes"].iter_rows(values_only=True)]
+
+
+def _xlsx_members(path: Path) -> dict[int, list[str]] | None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    if MEMBERS_SHEET not in book.sheetnames:
+        return None
+    members: dict[int, list[str]] = {}
+    rows = book[MEMBERS_SHEET].iter_rows(values_only=True)
+    header = list(next(rows, ()))
+    if header[:3] != ["theme_id", "document_id", "units"]:
+        return None
+    for theme_id, document_id, units in (row[:3] for row in rows):
+        if theme_id is None or document_id is None:
+            continue
+        members.setdefault(int(theme_id), []).extend(
+            f"{_text(document_id)}#{index}" for index in str(units or "").split())
+    return members
 
 
 def _csv_rows(path: Path) -> list[list[Any]]:

@@ -1,31 +1,50 @@
-"""Stable ids and curators' decisions applied to every theme artifact of a run.
+"""Stable ids, lineage and curators' decisions applied to every theme artifact of a run.
 
 :func:`compute_themes` numbers themes as the clustering found them; :func:`finalise` renames
-them to stable ids (matched to the previous run's registry) and applies
-``configs/curation.yaml``, so that themes.json, document_themes.jsonl, theme_units.jsonl and
-everything exported from them agree. It belongs to the export stage, not the themes stage:
-editing a curated label (or this code) then re-runs only the cheap export, never the
-clustering. Sweeps and evaluations use the raw numbering: they measure clustering.
+them to stable ids (matched to the previous run's registry by membership,
+:mod:`pipeline.export.identity`), applies ``configs/curation.yaml``, and checks every curated
+label against what the curator reviewed: a label whose theme drifted, split or merged is
+flagged for review, and a decision whose theme is gone is reported with where its units went.
+No curated label disappears without a line saying so. themes.json, document_themes.jsonl,
+theme_units.jsonl and everything exported from them agree. It belongs to the export stage,
+not the themes stage: editing a curated label (or this code) then re-runs only the cheap
+export, never the clustering. Sweeps and evaluations use the raw numbering: they measure
+clustering.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+import logging
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .curation import apply_curation
-from .identity import match_ids, registry
+from .identity import MatchSettings, match_themes, registry
+
+log = logging.getLogger("rodedraden")
 
 
 def finalise(outputs: Mapping[str, Any], previous: Mapping[str, Any] | None,
-             decisions: Mapping[int, Mapping[str, Any]], threshold: float
+             decisions: Mapping[int, Mapping[str, Any]], settings: Any
              ) -> tuple[dict[str, Any], dict[int, int | None]]:
-    """Final artifacts, and the map raw theme id -> final id (None: deleted)."""
+    """Final artifacts, and the map raw theme id -> final id (None: deleted).
+
+    ``settings``: the ``export`` section (match threshold and weights, review overlap)."""
     data = copy.deepcopy(dict(outputs["themes.json"]))
     raw = data["themes"]
-    mapping = match_ids(raw, previous, threshold)
-    renamed = [{**t, "id": mapping[t["id"]]} for t in raw]
+    members: dict[int, list[str]] = {}
+    for unit in outputs["theme_units.jsonl"]:
+        if unit["theme"] >= 0:
+            members.setdefault(int(unit["theme"]), []).append(unit["id"])
+    snapshots = {tid: d["units"] for tid, d in decisions.items() if d.get("units")}
+    matching = match_themes(raw, members, previous, snapshots, MatchSettings(
+        settings.theme_match_threshold, settings.theme_match_term_weight,
+        settings.theme_split_share))
+    mapping = matching.mapping
+    renamed = [{**t, "id": mapping[t["id"]], "lineage": matching.lineage[mapping[t["id"]]]}
+               for t in raw]
     rows = [{**row, "themes": [{**w, "theme": mapping[w["theme"]]} for w in row["themes"]]}
             for row in outputs["document_themes.jsonl"]]
     themes, rows, report = apply_curation(renamed, rows, decisions)
@@ -40,15 +59,102 @@ def finalise(outputs: Mapping[str, Any], previous: Mapping[str, Any] | None,
         node["themes"] = sorted({final[t] for t in node["themes"] if final.get(t) is not None})
     units = [{**u, "theme": -1 if u["theme"] < 0 or final.get(u["theme"]) is None
               else final[u["theme"]]} for u in outputs["theme_units.jsonl"]]
+    stable_to_final = {mapping[r]: f for r, f in final.items()}
+    shown = {t["id"]: t.get("curated_label") or t["label"] for t in themes}
+    report.update(_review(themes, units, decisions, report, previous,
+                          settings.curation_review_overlap, shown))
     data["themes"] = themes
+    data["lineage"] = _lineage_summary(matching.summary, stable_to_final)
     data["outliers"] = {**data["outliers"],
                         "units": sum(1 for u in units if u["theme"] < 0),
                         "documents": [r["id"] for r in rows if r["main_theme"] < 0]}
     data["curation"] = report
+    _log(data["lineage"], report)
     result = {**outputs, "themes.json": data, "document_themes.jsonl": rows,
               "theme_units.jsonl": units,
-              "theme_registry.json": registry(raw, mapping, previous)}
+              "theme_registry.json": registry(raw, members, mapping, previous)}
     return result, final
+
+
+def _review(themes: Sequence[dict[str, Any]], units: Sequence[Mapping[str, Any]],
+            decisions: Mapping[int, Mapping[str, Any]], report: Mapping[str, Any],
+            previous: Mapping[str, Any] | None, min_overlap: float,
+            shown: Mapping[int, str]) -> dict[str, Any]:
+    """Curated labels to look at again, and where the units of stale decisions went."""
+    docs_now = {str(u["doc_id"]) for u in units}
+    known_before = {_doc(u) for d in decisions.values() for u in d.get("units", ())}
+    known_before |= {_doc(u) for t in (previous or {}).get("themes", [])
+                     for u in t.get("units", ())}
+    review = []
+    for theme in themes:
+        decision = decisions.get(theme["id"])
+        lineage = theme.get("lineage") or {}
+        reasons, overlap = [], None
+        if decision is not None and decision["action"] != "delete" and decision.get("units"):
+            then = {_doc(u) for u in decision["units"]} & docs_now
+            now = set(theme["documents"]) & (known_before or docs_now)
+            overlap = round(len(then & now) / len(then | now), 3) if then | now else 0.0
+            if overlap < min_overlap:
+                reasons.append(f"shares {overlap:.2f} of its documents with the theme as "
+                               "reviewed (Jaccard)")
+        if decision is not None and lineage.get("previous_split"):
+            reasons.append(f"T{lineage['continues']} split; this theme holds the largest "
+                           "part of its units")
+        if decision is not None and lineage.get("merged_with"):
+            reasons.append("merged with " + ", ".join(f"T{t}" for t in lineage["merged_with"]))
+        theme["review"] = reasons
+        if reasons:
+            review.append({"theme": theme["id"], "label": shown[theme["id"]],
+                           "overlap": overlap, "reasons": reasons})
+    where = {u["id"]: u["theme"] for u in units}
+    registered = {int(t["id"]): t.get("units", []) for t in (previous or {}).get("themes", [])}
+    details = []
+    for tid in report["stale"]:
+        decision = decisions[tid]
+        held = decision.get("units") or registered.get(tid) or []
+        counts = Counter(where.get(u, "gone") for u in held)
+        went = [{"theme": t, "label": shown.get(t), "share": round(n / len(held), 3)}
+                for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+                if t != "gone"]
+        details.append({"theme": tid, "label": decision.get("label"),
+                        "action": decision["action"], "units_known": len(held), "went_to": went,
+                        "share_no_longer_in_corpus": round(counts["gone"] / len(held), 3)
+                        if held else None})
+    return {"review": review, "stale_details": details}
+
+
+def _lineage_summary(summary: Mapping[str, Any], stable_to_final: Mapping[int, int | None]
+                     ) -> dict[str, Any]:
+    """The matching summary with this run's theme ids as they are after curation."""
+    def moved(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        return [{**w, "theme": stable_to_final.get(w["theme"], w["theme"])
+                 if w["theme"] >= 0 else -1} for w in items]
+
+    return {**summary,
+            "splits": [{"theme": s["theme"], "into": moved(s["into"])} for s in summary["splits"]],
+            "merges": [{"theme": stable_to_final.get(m["theme"], m["theme"]), "from": m["from"]}
+                       for m in summary["merges"]],
+            "ended": [{**e, "went_to": moved(e["went_to"])} for e in summary["ended"]]}
+
+
+def _log(lineage: Mapping[str, Any], report: Mapping[str, Any]) -> None:
+    def parts(items: Sequence[Mapping[str, Any]]) -> str:
+        return ", ".join(f"T{w['theme']} ({w['share']:.0%})" if w["theme"] >= 0
+                         else f"no theme ({w['share']:.0%})" for w in items)
+
+    for split in lineage["splits"]:
+        log.info("themes: T%s of the previous run split into %s", split["theme"],
+                 parts(split["into"]))
+    for merge in lineage["merges"]:
+        log.info("themes: T%s merges %s of the previous run", merge["theme"],
+                 parts(merge["from"]))
+    for item in report["review"]:
+        log.warning("curation: review the label %r of T%s: %s", item["label"], item["theme"],
+                    "; ".join(item["reasons"]))
+
+
+def _doc(unit_id: str) -> str:
+    return str(unit_id).rsplit("#", 1)[0]
 
 
 def _final_ids(mapping: Mapping[int, int], kept: Mapping[int, Any]) -> dict[int, int | None]:

@@ -79,6 +79,7 @@ def build_report(records: Sequence[Mapping[str, Any]], theme_data: Mapping[str, 
         "left_out": sum(not d["full"] for d in documents),
         "filter_json": script_json(_filter_data(records, lookup, labels)),
         "provenance": _provenance(records),
+        "curation_notes": _curation_notes(theme_data, labels),
     }
     return _environment().get_template("report.html.j2").render(**context)
 
@@ -266,7 +267,30 @@ def _theme(theme: Mapping[str, Any], titles: Mapping[str, str],
                           ("Organisations", profile.get("organisations") or []))]},
         "curation": theme.get("curation"),
         "merged_from": list(theme.get("merged_from") or []),
+        "lineage": str((theme.get("lineage") or {}).get("text") or "")
+        if isinstance(theme.get("lineage"), Mapping) else "",
+        "review": [str(r) for r in theme.get("review") or []],
     }
+
+
+def _curation_notes(theme_data: Mapping[str, Any], labels: Mapping[str, str]) -> list[str]:
+    """One line per curator's decision whose theme is gone: where its units went."""
+    curation = theme_data.get("curation") if isinstance(theme_data.get("curation"),
+                                                        Mapping) else {}
+    notes = []
+    for stale in curation.get("stale_details") or []:
+        if not isinstance(stale, Mapping):
+            continue
+        went = ", ".join(f"#{w.get('theme')} {labels.get(_key(w.get('theme')), '')} "
+                         f"({float(w.get('share') or 0):.0%})"
+                         for w in stale.get("went_to") or [] if isinstance(w, Mapping))
+        gone = stale.get("share_no_longer_in_corpus")
+        if gone:
+            went = ", ".join(filter(None, [went, f"no longer in the corpus ({float(gone):.0%})"]))
+        label = f" \u201c{stale.get('label')}\u201d" if stale.get("label") else ""
+        notes.append(f"Decision for theme #{stale.get('theme')}{label} ({stale.get('action')}): "
+                     f"that theme no longer exists; its units: {went or 'unknown'}.")
+    return notes
 
 
 def _document(record: Mapping[str, Any], index: int, full: bool, labels: Mapping[str, str],

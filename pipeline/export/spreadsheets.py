@@ -31,6 +31,8 @@ def workbook_bytes(tables: Sequence[Table]) -> bytes:
     book.remove(book.active)
     for table in tables:
         sheet = book.create_sheet(table.name[:31])
+        if table.hidden:
+            sheet.sheet_state = "hidden"
         sheet.append(table.header)
         for row in table.rows:
             sheet.append([safe_cell(value) for value in row])

@@ -52,11 +52,18 @@ def export(ctx: StageContext, ingest: dict[str, Any], entities: dict[str, Any],
     settings = ctx.settings
     decisions = load_curation(Path(settings.export.curation_file))
     themes, final_ids = finalise(themes, (previous or {}).get("theme_registry.json"),
-                                 decisions, settings.export.theme_match_threshold)
+                                 decisions, settings.export)
     theme_data = themes["themes.json"]
-    if theme_data["curation"]["stale"]:
-        log.warning("export: curation decisions for themes that no longer exist: %s (kept in "
-                    "%s)", theme_data["curation"]["stale"], settings.export.curation_file)
+    for stale in theme_data["curation"]["stale_details"]:
+        went = ", ".join(f"T{w['theme']} {w['label']!r} ({w['share']:.0%})" if w["theme"] >= 0
+                         else f"no theme ({w['share']:.0%})" for w in stale["went_to"][:4])
+        gone = stale["share_no_longer_in_corpus"]
+        if gone:
+            went = ", ".join(filter(None, [went, f"not in the corpus any more ({gone:.0%})"]))
+        log.warning("export: curation decision for T%s (%s%s) names a theme that no longer "
+                    "exists; its units: %s (kept in %s)", stale["theme"],
+                    stale["action"], f" {stale['label']!r}" if stale["label"] else "",
+                    went or "unknown (the decision has no units)", settings.export.curation_file)
     figures = relabel_figures(themes.get("_figures"), final_ids, theme_data["themes"])
     # No run id: a record must be the same whenever the same inputs and config produce it
     # (and this stage's output is reused by later runs); run.json says which run wrote it.
@@ -70,7 +77,8 @@ def export(ctx: StageContext, ingest: dict[str, Any], entities: dict[str, Any],
 
     names = {entry.id: entry.name for entry in
              load_gazetteer(settings.entities.gazetteer_dir).entries.values()}
-    tables = curator_tables(theme_data["themes"], records, names, settings.export.top_n)
+    tables = curator_tables(theme_data["themes"], records, names, settings.export.top_n,
+                            themes["theme_units.jsonl"])
     artifacts: dict[str, Any] = {
         "documents.jsonl": records,
         "themes.json": themes_file,
@@ -83,7 +91,7 @@ def export(ctx: StageContext, ingest: dict[str, Any], entities: dict[str, Any],
         "theme_units.jsonl": themes["theme_units.jsonl"],
         "theme_registry.json": themes["theme_registry.json"],
     }
-    for table in tables:
+    for table in (t for t in tables if not t.hidden):
         artifacts[f"tables/{table.name}.csv"] = csv_text(table, settings.export.csv_delimiter)
     for name in SCHEMAS:
         artifacts[f"schemas/{name}"] = load_schema(name)

@@ -16,6 +16,9 @@ from ..themes.profile import names_of
 REVIEW_COLUMNS = ("curated_label", "action", "notes")
 ACTIONS = "keep | rename | merge:<theme id> | delete"
 PASSAGE_CHARS = 200  # per passage in the themes sheet; full passages are in themes.json
+# Hidden sheet: the units of every theme as this table shows them, so 'curate apply' can
+# record what the curator reviewed whichever run comes next (one row per theme and document).
+MEMBERS_SHEET = "theme_members"
 
 
 @dataclass
@@ -25,12 +28,15 @@ class Table:
     rows: list[list[Any]]
     wide: tuple[str, ...] = ()        # columns with long text (wrapped, wider)
     review: tuple[str, ...] = ()      # columns a curator fills in
+    hidden: bool = False              # a sheet for programs, not people (not written as CSV)
 
 
 def curator_tables(themes: Sequence[Mapping[str, Any]], documents: Sequence[Mapping[str, Any]],
-                   names: Mapping[str, str] | None = None, top: int = 5) -> list[Table]:
+                   names: Mapping[str, str] | None = None, top: int = 5,
+                   units: Sequence[Mapping[str, Any]] = ()) -> list[Table]:
     """``names``: display names by canonical id (e.g. from the gazetteer) for ids that no
-    mention names, such as a labour-market region reached through its municipality."""
+    mention names, such as a labour-market region reached through its municipality.
+    ``units``: the final theme_units rows (the hidden members sheet)."""
     names = {**names_of(documents), **(names or {})}
     titles = {d["id"]: d["metadata"]["title"] or d["id"] for d in documents}
     per_theme = _theme_documents(documents)
@@ -42,11 +48,22 @@ def curator_tables(themes: Sequence[Mapping[str, Any]], documents: Sequence[Mapp
         _cross_table("theme_x_arbeidsmarktregio", themes, crosses["arbeidsmarktregios"], names),
         _cross_table("theme_x_organisation_kind", themes, crosses["organisation_kinds"], {}),
         _documents_table(documents, themes, names),
+        _members_table(units),
     ]
 
 
+def _members_table(units: Sequence[Mapping[str, Any]]) -> Table:
+    per: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for unit in units:
+        if unit["theme"] >= 0:
+            per[(unit["theme"], unit["doc_id"])].append(str(unit["id"]).rsplit("#", 1)[1])
+    rows = [[tid, doc, " ".join(indexes)] for (tid, doc), indexes in sorted(per.items())]
+    return Table(MEMBERS_SHEET, ["theme_id", "document_id", "units"], rows, hidden=True)
+
+
 def _themes_table(themes, per_theme, crosses, names, titles, top) -> Table:
-    header = ["theme_id", "label", "current_curated_label", "top_terms", "units", "documents",
+    header = ["theme_id", "label", "current_curated_label", "lineage", "review",
+              "top_terms", "units", "documents",
               "share_of_units", "rode_draad", "spread_arbeidsmarktregios",
               "spread_provincies", "arbeidsmarktregios", "representative_passages",
               "doelgroepen", "organisation_kinds", "pps_share", "parent_theme",
@@ -61,6 +78,7 @@ def _themes_table(themes, per_theme, crosses, names, titles, top) -> Table:
             for p in theme.get("passages", [])[:3])
         rows.append([
             tid, theme["label"], theme.get("curated_label") or "",
+            (theme.get("lineage") or {}).get("text", ""), "; ".join(theme.get("review") or []),
             "; ".join(t["term"] for t in theme["terms"][:10]),
             theme["size"]["units"], theme["size"]["documents"],
             (theme.get("share") or {}).get("units"), bool(theme.get("rode_draad")),
@@ -72,8 +90,9 @@ def _themes_table(themes, per_theme, crosses, names, titles, top) -> Table:
             None if pps is None else round(pps, 3),
             theme.get("parent"), "", "", ""])
     return Table("themes", header, rows,
-                 wide=("top_terms", "arbeidsmarktregios", "representative_passages",
-                       "doelgroepen", "organisation_kinds"), review=REVIEW_COLUMNS)
+                 wide=("lineage", "review", "top_terms", "arbeidsmarktregios",
+                       "representative_passages", "doelgroepen", "organisation_kinds"),
+                 review=REVIEW_COLUMNS)
 
 
 def _cross_table(name: str, themes, counts: Mapping[int, Counter], names) -> Table:

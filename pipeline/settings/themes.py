@@ -163,6 +163,20 @@ class MetricSettings(Section):
                                  "diversity.")
 
 
+class AnchorSettings(Section):
+    enabled: bool = Field(
+        True, description="Themes a curator kept, renamed or merged (configs/curation.yaml, "
+        "with the units they held when reviewed) anchor the next consensus clustering: the "
+        "units of one curated theme stay together and two curated themes stay apart (unless "
+        "a fixed n_clusters leaves no other choice); units new since the review are placed "
+        "by the consensus members. false: cluster afresh every run.")
+    keep_count: bool = Field(
+        True, description="With n_clusters: auto, find one theme per anchored curated theme "
+        "plus what the auto rule adds for the units that are new since the review: a smaller "
+        "corpus does not force two curated themes together, and new stories can still form "
+        "a theme of their own.")
+
+
 class ThemesSettings(Section):
     unit: Literal["paragraph", "document", "window"] = Field(
         "paragraph", description="What is clustered: paragraphs (one story can carry several "
@@ -198,6 +212,8 @@ class ThemesSettings(Section):
     hierarchy: bool = Field(True, description="Compute BERTopic's hierarchy of themes.")
     metrics: MetricSettings = Field(default_factory=MetricSettings,
                                     description="Quality metrics.")
+    anchor: AnchorSettings = Field(default_factory=AnchorSettings,
+                                   description="Curated themes anchor the next clustering.")
 
     @field_validator("nr_topics")
     @classmethod

@@ -12,8 +12,10 @@ _REQUIRES = ("ingest",) + (("entities",) if find_spec("pipeline.entities") else 
 
 STAGE = Stage(
     name="themes", func=themes, version=code_version(__file__),
-    # run.seed only: other run settings (workers, error policy) do not change the themes.
-    sections=("themes", "run.seed"), requires=_REQUIRES, external=external_inputs,
+    # run.seed only: other run settings (workers, error policy) do not change the themes;
+    # export.curation_file: where the curated themes that anchor the clustering are.
+    sections=("themes", "run.seed", "export.curation_file"), requires=_REQUIRES,
+    external=external_inputs,
     summary=lambda out: {k: out["metrics_themes.json"][k]
                          for k in ("themes", "rode_draden", "outlier_share_documents",
                                    "stability_ari")},

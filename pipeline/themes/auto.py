@@ -22,8 +22,15 @@ def _clamp(value: float, low: int, high: int) -> int:
     return int(max(low, min(high, round(value))))
 
 
-def resolve(settings: ThemesSettings, n_units: int, n_documents: int) -> dict[str, Any]:
-    """Concrete clustering parameters for ``n_units`` units; raises when there are too few."""
+def resolve(settings: ThemesSettings, n_units: int, n_documents: int,
+            anchored_themes: int = 0, anchored_units: int = 0) -> dict[str, Any]:
+    """Concrete clustering parameters for ``n_units`` units; raises when there are too few.
+
+    ``anchored_themes``, ``anchored_units``: curated themes anchoring the clustering and the
+    units they hold. An ``auto`` number of themes then keeps every curated theme and adds
+    what the rule gives for the units that are new since the review: fewer stories do not
+    force two curated themes together, and new stories can still form a theme of their own.
+    """
     if n_units < MIN_UNITS:
         raise UsageError(
             f"too few text units to find themes: {n_units} unit(s) from {n_documents} "
@@ -44,6 +51,9 @@ def resolve(settings: ThemesSettings, n_units: int, n_documents: int) -> dict[st
         else max(1, min_cluster_size // 3)
     n_clusters = cluster.n_clusters if cluster.n_clusters != "auto" \
         else _clamp(math.sqrt(n_units / 2), 2, 60)
+    if cluster.n_clusters == "auto" and anchored_themes:
+        growth = n_clusters - _clamp(math.sqrt(anchored_units / 2), 2, 60)
+        n_clusters = anchored_themes + max(0, growth)
     n_clusters = min(n_clusters, n_units - 1)
     member_clusters = n_clusters if cluster.member_clusters == "auto" \
         else min(cluster.member_clusters, n_units - 1)

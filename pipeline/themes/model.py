@@ -64,7 +64,7 @@ def _reducer(settings: ThemesSettings, layouts: Layouts, seed: int) -> Any:
 
 
 def _clusterer(settings: ThemesSettings, resolved: dict[str, Any], seed: int,
-               layouts: Layouts) -> Any:
+               layouts: Layouts, anchors: list[np.ndarray] | None = None) -> Any:
     algorithm = settings.cluster.algorithm
     if algorithm == "hdbscan":
         from hdbscan import HDBSCAN
@@ -79,7 +79,7 @@ def _clusterer(settings: ThemesSettings, resolved: dict[str, Any], seed: int,
     if algorithm == "consensus":
         return ConsensusClustering(k, settings.cluster.members, resolved["member_clusters"],
                                    None if settings.reduce.method == "none"
-                                   else layouts.many, seed)
+                                   else layouts.many, seed, anchors or [])
     if algorithm == "kmeans":
         return KMeans(n_clusters=k, n_init=10, random_state=seed)
     if algorithm == "agglomerative":
@@ -130,10 +130,12 @@ def _tagger(name: str) -> Any:
 def fit_themes(texts: list[str], embeddings: np.ndarray, settings: ThemesSettings,
                resolved: dict[str, Any], seed: int, stop_words: list[str],
                encode: Encoder | None, catalogue: list[CatalogueEntry],
-               layouts: Layouts, describe: bool = True) -> FitResult:
+               layouts: Layouts, describe: bool = True,
+               anchors: list[np.ndarray] | None = None) -> FitResult:
     """Fit BERTopic on units and reduce outliers.
 
     ``layouts``: where UMAP layouts are made and remembered (:func:`make_layouts`).
+    ``anchors``: unit-index groups of curated themes (consensus clustering only).
     ``describe=False`` skips the representation models (the assignments do
     not depend on them).
     """
@@ -152,7 +154,7 @@ def fit_themes(texts: list[str], embeddings: np.ndarray, settings: ThemesSetting
         zeroshot_min_similarity=settings.catalogue.zeroshot_min_similarity,
         embedding_model=_embedder(encode) if needs_encoder and encode is not None else None,
         umap_model=_reducer(settings, layouts, seed),
-        hdbscan_model=_clusterer(settings, resolved, seed, layouts),
+        hdbscan_model=_clusterer(settings, resolved, seed, layouts, anchors),
         vectorizer_model=make_vectorizer(settings.vectorizer, stop_words),
         ctfidf_model=ClassTfidfTransformer(
             bm25_weighting=settings.ctfidf.bm25_weighting,
@@ -208,10 +210,11 @@ def clustering_is_partition(settings: ThemesSettings, catalogue: list[CatalogueE
 
 
 def cluster_only(embeddings: np.ndarray, settings: ThemesSettings, resolved: dict[str, Any],
-                 seed: int, layouts: Layouts) -> np.ndarray:
+                 seed: int, layouts: Layouts,
+                 anchors: list[np.ndarray] | None = None) -> np.ndarray:
     """The cluster model's groups for ``seed`` without the rest of BERTopic (terms,
     representative documents): what the stability measurement compares when
     :func:`clustering_is_partition` holds."""
     points = layouts.one(embeddings, seed) if _bertopic_reduces(settings) else embeddings
-    model = _clusterer(settings, resolved, seed, layouts).fit(points)
+    model = _clusterer(settings, resolved, seed, layouts, anchors).fit(points)
     return np.asarray(model.labels_, dtype=int)

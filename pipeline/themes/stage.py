@@ -7,6 +7,7 @@ embeddings and settings; the stage function only unpacks the upstream outputs. `
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -19,8 +20,10 @@ from ..embed.stage import unit_text
 from ..memo import Memo, memory_memo
 from ..runner import StageContext
 from ..settings import Settings
+from ..storage import stable_hash
 from . import metrics
 from .aggregate import document_weights, main_theme, theme_documents
+from .anchors import anchor_indices, load_anchor_groups
 from .auto import resolve
 from .catalogue import file_identity, load_catalogue
 from .describe import describe_themes
@@ -29,27 +32,45 @@ from .model import cluster_only, clustering_is_partition, fit_themes, make_layou
 from .profile import names_of
 from .vocabulary import entity_stop_words, stop_words
 
+log = logging.getLogger("rodedraden")
+
 
 def themes(ctx: StageContext, ingest: dict[str, Any], embed: dict[str, Any],
            entities: dict[str, Any] | None = None) -> dict[str, Any]:
     entity_docs = entities.get("documents.jsonl") if entities else None
     return compute_themes(ingest["corpus.jsonl"], embed["units.jsonl"],
                           np.asarray(embed["embeddings.npy"], dtype=np.float32), ctx.settings,
-                          entity_docs, figures=True, memo=ctx.map_cached)
+                          entity_docs, figures=True, memo=ctx.map_cached,
+                          anchors=_anchors(ctx.settings))
+
+
+def _anchors(settings: Settings) -> list[list[str]]:
+    return load_anchor_groups(settings.export.curation_file, settings.themes.anchor.enabled)
 
 
 def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str, Any]],
                    embeddings: np.ndarray, settings: Settings,
                    entity_docs: Sequence[Mapping[str, Any]] | None = None,
                    figures: bool = False,
-                   memo: Memo | None = None) -> dict[str, Any]:
+                   memo: Memo | None = None,
+                   anchors: Sequence[Sequence[str]] = ()) -> dict[str, Any]:
     """All artifacts of the themes stage. ``entity_docs``: the entity stage's documents, when
     that stage ran (adds profiles and regional spread). ``memo``: where UMAP layouts and the
-    vectors of catalogue entries and terms are remembered (the run's cache in a run)."""
+    vectors of catalogue entries and terms are remembered (the run's cache in a run).
+    ``anchors``: unit-id groups of curated themes (:mod:`pipeline.themes.anchors`)."""
     ts, seed = settings.themes, settings.run.seed
     by_id = {doc["id"]: doc for doc in documents}
     texts = [unit_text(by_id, unit) for unit in units]
-    resolved = resolve(ts, len(units), len(documents))
+    anchored = anchor_indices(anchors, [u["id"] for u in units])
+    if anchored and ts.cluster.algorithm != "consensus":
+        log.warning("themes: %d curated theme(s) could anchor the clustering, but only "
+                    "consensus clustering takes anchors (themes.cluster.algorithm: %s)",
+                    len(anchored), ts.cluster.algorithm)
+        anchored = []
+    keep = ts.anchor.keep_count and bool(anchored)
+    resolved = resolve(ts, len(units), len(documents), len(anchored) if keep else 0,
+                       sum(len(group) for group in anchored) if keep else 0)
+    resolved["anchored_themes"] = len(anchored)
     words = sorted(set(stop_words(ts.vectorizer)) | entity_stop_words(
         entity_docs or [], ts.vectorizer.entity_stop_words, texts, ts.vectorizer.token_pattern))
     catalogue = load_catalogue(ts.catalogue.path)
@@ -58,7 +79,7 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
                                 embed_stage.external_inputs(settings)["model_id"])
     layouts = make_layouts(ts, resolved, memo)
     fit = fit_themes(texts, embeddings, ts, resolved, seed, words, encoder.encode, catalogue,
-                     layouts)
+                     layouts, anchors=anchored)
     # Figures are labelled "⟦T<id>⟧"; the export stage puts in stable ids and curated labels.
     drawn = theme_figures(fit.model, {t: f"⟦T{t}⟧" for t in sorted(set(fit.topics.tolist()))
                                       if t >= 0}) if figures else None
@@ -67,12 +88,12 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
     # Where BERTopic's themes are the cluster model's groups, the other seeds need only the
     # clustering, not terms and representative documents.
     if clustering_is_partition(ts, catalogue):
-        runs = [fit.topics] + [cluster_only(embeddings, ts, resolved, extra, layouts)
+        runs = [fit.topics] + [cluster_only(embeddings, ts, resolved, extra, layouts, anchored)
                                for extra in seeds[1:]]
     else:
         runs = [fit.topics] + [
             fit_themes(texts, embeddings, ts, resolved, extra, words, encoder.encode, catalogue,
-                       layouts, describe=False).topics
+                       layouts, describe=False, anchors=anchored).topics
             for extra in seeds[1:]]
     stability_ari = metrics.stability(runs) if len(runs) > 1 else None
 
@@ -130,7 +151,9 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
 
 
 def external_inputs(settings: Settings) -> dict[str, Any]:
-    """Files the stage reads outside the config: the catalogue and the stop-word list."""
+    """Files the stage reads outside the config: the catalogue, the stop-word list, and the
+    unit groups of curated themes (not their labels: a new label does not re-cluster)."""
     ts = settings.themes
     return {"catalogue": file_identity(ts.catalogue.path),
-            "stop_words": file_identity(ts.vectorizer.stop_words_file)}
+            "stop_words": file_identity(ts.vectorizer.stop_words_file),
+            "anchors": stable_hash(_anchors(settings))}
