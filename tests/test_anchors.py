@@ -64,3 +64,25 @@ def test_two_curated_themes_stay_apart_while_new_units_can_go_anywhere():
         np.r_[X, strays]).labels_
     assert [len(set(labels[g])) for g in groups] == [1, 1, 1]
     assert len({labels[g[0]] for g in groups}) == 3
+
+
+def test_a_new_label_does_not_re_cluster_but_new_members_do(tmp_path):
+    from pipeline.config import validate
+    from pipeline.export.curation import curation_text
+    from pipeline.themes.stage import external_inputs
+
+    path = tmp_path / "curation.yaml"
+    settings = validate({"export": {"curation_file": str(path)}})
+
+    def key(label, units):
+        path.write_text(curation_text({3: {"label": label, "action": "rename", "notes": None,
+                                           "units": units}}), encoding="utf-8")
+        return external_inputs(settings)["anchors"]
+
+    first = key("Jongeren", ["a#0", "a#1"])
+    assert key("Jongeren en school", ["a#0", "a#1"]) == first
+    assert key("Jongeren", ["a#0", "b#0"]) != first
+    off = validate({"export": {"curation_file": str(path)}, "themes": {"anchor": {
+        "enabled": False}}})
+    assert external_inputs(off)["anchors"] == external_inputs(
+        validate({"export": {"curation_file": str(tmp_path / "none.yaml")}}))["anchors"]

@@ -191,5 +191,6 @@ def test_settings_sections_keep_clustering_out_of_the_embed_key():
     from pipeline import embed, themes
 
     assert set(embed.STAGE.sections) == {"themes.unit", "themes.segment", "embed"}
-    assert set(themes.STAGE.sections) == {"themes", "run.seed"}
+    # the curation file's anchors (unit groups) are the only export setting themes read
+    assert set(themes.STAGE.sections) == {"themes", "run.seed", "export.curation_file"}
     assert Settings().embed.backend == "use-multilingual"

@@ -89,3 +89,35 @@ def test_bad_grid_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["sweep", "--grid", "themes.cluster.n_clusters",
                                       "--out", str(tmp_path)])
     assert result.exit_code == 2 and "RD247" in result.output
+
+
+def test_evaluate_stability_counts_every_curated_label(tmp_path):
+    """Separated topics, so any machine finds them: every label kept, none silent."""
+    data = _labelled_jsonl(tmp_path)
+    result = CliRunner().invoke(cli, [
+        "evaluate", "stability", "--corpus", str(data), "--out", str(tmp_path / "out"),
+        "--draws", "2", "--seeds", "1", "--share", "0.2", "--scenario", "add",
+        "--scenario", "remove", "--scenario", "reseed", *FAST,
+        "--set", "themes.cluster.algorithm=consensus", "--set", "themes.cluster.members=4"])
+    assert result.exit_code == 0, result.output
+    assert "kept" in result.output and "silent" in result.output
+    report = json.loads((tmp_path / "out" / "stability" / "stability.json").read_text())
+    summary = report["summary"]
+    assert [summary[s]["runs"] for s in ("add", "remove", "reseed")] == [2, 2, 1]
+    for scenario in summary.values():
+        assert scenario["silent"] == 0 and scenario["kept_share"] == 1.0
+        assert scenario["labels"] == scenario["measured"] + scenario["removed"]
+    fates = [f for rows in report["scenarios"].values() for r in rows for f in r["fates"]]
+    assert fates and all(f["fate"] == "kept" and f["overlap"] >= 0.6 for f in fates)
+
+
+def test_a_label_gone_without_a_report_counts_as_silent():
+    from pipeline.export.stability import _fates
+
+    before = [{"id": 0, "documents": ["a", "b"]}, {"id": 1, "documents": ["c", "d"]},
+              {"id": 2, "documents": ["e"]}]
+    after = {"themes": [{"id": 0, "curated_label": "L0", "documents": ["a", "b", "x"]}],
+             "curation": {"review": [], "stale_details": [
+                 {"theme": 2, "went_to": [], "share_no_longer_in_corpus": 1.0}]}}
+    fates = _fates(before, after, {0: "L0", 1: "L1", 2: "L2"}, {"a", "b", "c", "d"}, 0.6)
+    assert [f["fate"] for f in fates] == ["kept", "silent", "removed"]

@@ -28,8 +28,12 @@ def centroids(embeddings: np.ndarray, topics: np.ndarray, themes: Sequence[int])
 
 
 def top_terms(model: Any, theme: int, n: int) -> list[tuple[str, float]]:
-    found = model.get_topic(theme) or []
-    return [(str(term), round(float(weight), 5)) for term, weight in found if term][:n]
+    """The theme's terms by weight, equal weights alphabetically: BERTopic sorts with an
+    unstable argsort whose order of ties depends on the CPU's vector instructions, and the
+    terms feed labels and the theme registry, which must not differ between machines."""
+    found = [(str(term), round(float(weight), 5)) for term, weight in
+             model.get_topic(theme) or [] if term]
+    return sorted(found, key=lambda tw: (-tw[1], tw[0]))[:n]
 
 
 def curated_labels(centres: np.ndarray, catalogue: Sequence[CatalogueEntry],
