@@ -18,8 +18,10 @@ def test_groups_follow_merges_and_leave_out_deleted_and_doubly_claimed_units():
         3: {"action": "keep", "units": ["d#0", "d#1", "x#0"]},   # x#0 claimed twice
         4: {"action": "rename", "label": "zonder units"},
     }
-    assert anchor_groups(decisions) == [["a#0", "a#1", "b#0", "b#1"], ["d#0", "d#1"]]
-    indices = anchor_indices(anchor_groups(decisions), ["a#0", "d#0", "b#1", "new#0", "d#1"])
+    anchors = anchor_groups(decisions)
+    assert anchors.groups == [["a#0", "a#1", "b#0", "b#1"], ["d#0", "d#1"]]
+    assert anchors.merged == 1
+    indices = anchor_indices(anchors.groups, ["a#0", "d#0", "b#1", "new#0", "d#1"])
     assert [list(i) for i in indices] == [[0, 2], [1, 4]]
     assert [list(i) for i in anchor_indices([["a#0", "gone#1"], ["gone#2"]], ["a#0"])] == [[0]]
 

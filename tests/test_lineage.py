@@ -117,3 +117,17 @@ def test_no_curated_label_is_ever_dropped_without_a_report():
             carrying = [t for t in data["themes"] if t["curated_label"] == f"L{tid}"]
             assert len(carrying) == 1 or (not carrying and tid in stale), (shuffle, tid)
         assert set(report["applied"]) | set(report["stale"]) == set(decisions)
+
+
+def test_a_deleted_theme_in_a_split_is_shown_as_no_theme():
+    registry = finalise(outputs({0: members("a", 6) + members("b", 4), 1: members("c", 5)}),
+                        None, {}, SETTINGS)[0]["theme_registry.json"]
+    # T0 splits; the curator deletes the part that continues it
+    second, final = finalise(outputs({0: members("a", 6), 1: members("c", 5),
+                                      2: members("b", 4)}),
+                             registry, {0: {"label": None, "action": "delete"}}, SETTINGS)
+    data = second["themes.json"]
+    split, = data["lineage"]["splits"]
+    assert sorted(w["theme"] for w in split["into"]) == [-1, 2]
+    assert 0 not in {t["id"] for t in data["themes"]} and final[0] is None
+    assert {u["theme"] for u in second["theme_units.jsonl"] if u["doc_id"] == "a"} == {-1}

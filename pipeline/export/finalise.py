@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .curation import apply_curation
+from .curation import ACTION, apply_curation
 from .identity import MatchSettings, match_themes, registry
 
 log = logging.getLogger("rodedraden")
@@ -100,8 +100,10 @@ def _review(themes: Sequence[dict[str, Any]], units: Sequence[Mapping[str, Any]]
         if decision is not None and lineage.get("previous_split"):
             reasons.append(f"T{lineage['continues']} split; this theme holds the largest "
                            "part of its units")
-        if decision is not None and lineage.get("merged_with"):
-            reasons.append("merged with " + ", ".join(f"T{t}" for t in lineage["merged_with"]))
+        merged = [t for t in lineage.get("merged_with", [])
+                  if _merge_target(t, decisions) != theme["id"]]   # not the curator's merges
+        if decision is not None and merged:
+            reasons.append("merged with " + ", ".join(f"T{t}" for t in merged))
         theme["review"] = reasons
         if reasons:
             review.append({"theme": theme["id"], "label": shown[theme["id"]],
@@ -126,13 +128,17 @@ def _review(themes: Sequence[dict[str, Any]], units: Sequence[Mapping[str, Any]]
 def _lineage_summary(summary: Mapping[str, Any], stable_to_final: Mapping[int, int | None]
                      ) -> dict[str, Any]:
     """The matching summary with this run's theme ids as they are after curation."""
+    def final(theme: int) -> int:
+        # -1: no theme (an outlier, or a theme the curator deleted)
+        found = stable_to_final.get(theme, theme) if theme >= 0 else -1
+        return -1 if found is None else found
+
     def moved(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        return [{**w, "theme": stable_to_final.get(w["theme"], w["theme"])
-                 if w["theme"] >= 0 else -1} for w in items]
+        return [{**w, "theme": final(w["theme"])} for w in items]
 
     return {**summary,
             "splits": [{"theme": s["theme"], "into": moved(s["into"])} for s in summary["splits"]],
-            "merges": [{"theme": stable_to_final.get(m["theme"], m["theme"]), "from": m["from"]}
+            "merges": [{"theme": final(m["theme"]), "from": m["from"]}
                        for m in summary["merges"]],
             "ended": [{**e, "went_to": moved(e["went_to"])} for e in summary["ended"]]}
 
@@ -151,6 +157,16 @@ def _log(lineage: Mapping[str, Any], report: Mapping[str, Any]) -> None:
     for item in report["review"]:
         log.warning("curation: review the label %r of T%s: %s", item["label"], item["theme"],
                     "; ".join(item["reasons"]))
+
+
+def _merge_target(tid: int, decisions: Mapping[int, Mapping[str, Any]]) -> int:
+    """Where merge decisions lead from ``tid`` (itself when none)."""
+    seen = {tid}
+    while (match := ACTION.match((decisions.get(tid) or {}).get("action", ""))) \
+            and match.group(2) and int(match.group(2)) not in seen:
+        tid = int(match.group(2))
+        seen.add(tid)
+    return tid
 
 
 def _doc(unit_id: str) -> str:

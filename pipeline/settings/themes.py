@@ -171,10 +171,9 @@ class AnchorSettings(Section):
         "a fixed n_clusters leaves no other choice); units new since the review are placed "
         "by the consensus members. false: cluster afresh every run.")
     keep_count: bool = Field(
-        True, description="With n_clusters: auto, find one theme per anchored curated theme "
-        "plus what the auto rule adds for the units that are new since the review: a smaller "
-        "corpus does not force two curated themes together, and new stories can still form "
-        "a theme of their own.")
+        True, description="With n_clusters: auto, find the rule's number of themes less one "
+        "per curated merge, and never fewer than the curated themes: a smaller corpus does "
+        "not force two curated themes together.")
 
 
 class ThemesSettings(Section):

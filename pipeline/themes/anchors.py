@@ -6,8 +6,9 @@ which units each reviewed theme held; the next consensus clustering takes that g
 constraints in the linkage of its co-association matrix
 (:class:`pipeline.themes.consensus.ConsensusClustering`): units of one curated theme are
 joined, units of two curated themes are not, and units new since the review are placed by the
-consensus members' votes. With ``n_clusters: auto`` the number of themes is one per curated
-theme plus what the auto rule adds for the new units (:func:`pipeline.themes.auto.resolve`).
+consensus members' votes. With ``n_clusters: auto`` the number of themes is what the auto rule
+gives, less one per curated merge, and never fewer than the curated themes
+(:func:`pipeline.themes.auto.resolve`).
 So a few added or removed stories, another seed or another machine's floating-point details
 do not redraw the map the curator reviewed, while new material can still form new themes.
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,22 +35,33 @@ import numpy as np
 MERGE = re.compile(r"^merge:(\d+)$")
 
 
-def anchor_groups(decisions: Mapping[int, Mapping[str, Any]]) -> list[list[str]]:
+@dataclass(frozen=True)
+class Anchors:
+    """``groups``: unit ids per anchored curated theme; ``merged``: curated themes merged
+    into another (the number of themes ``auto`` gives drops by as many)."""
+
+    groups: list[list[str]] = field(default_factory=list)
+    merged: int = 0
+
+
+def anchor_groups(decisions: Mapping[int, Mapping[str, Any]]) -> Anchors:
     """Unit-id groups from curators' decisions that carry units: kept and renamed themes as
     they were reviewed, merged themes together with their target. Deleted themes anchor
     nothing; a unit claimed by two groups (reviews of different runs) by none."""
     groups: dict[int, set[str]] = {}
+    merged = 0
     for tid, decision in sorted(decisions.items()):
         units = decision.get("units")
         target = _target(int(tid), decisions)
         if units and target is not None:
             groups.setdefault(target, set()).update(units)
+            merged += target != int(tid)
     claimed: dict[str, int] = {}
     for members in groups.values():
         for unit in members:
             claimed[unit] = claimed.get(unit, 0) + 1
-    return [sorted(u for u in members if claimed[u] == 1)
-            for _, members in sorted(groups.items())]
+    return Anchors([sorted(u for u in members if claimed[u] == 1)
+                    for _, members in sorted(groups.items())], merged)
 
 
 def anchor_indices(groups: Sequence[Sequence[str]], unit_ids: Sequence[str]) -> list[np.ndarray]:
@@ -77,10 +90,10 @@ def _target(tid: int, decisions: Mapping[int, Mapping[str, Any]]) -> int | None:
     return None
 
 
-def load_anchor_groups(curation_file: str, enabled: bool) -> list[list[str]]:
+def load_anchor_groups(curation_file: str, enabled: bool) -> Anchors:
     """Groups from the decisions file, or none when anchoring is off or there is no file."""
     if not enabled:
-        return []
+        return Anchors()
     from ..export.curation import load_curation
 
     return anchor_groups(load_curation(Path(curation_file)))

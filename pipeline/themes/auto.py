@@ -23,13 +23,13 @@ def _clamp(value: float, low: int, high: int) -> int:
 
 
 def resolve(settings: ThemesSettings, n_units: int, n_documents: int,
-            anchored_themes: int = 0, anchored_units: int = 0) -> dict[str, Any]:
+            anchored_themes: int = 0, merged_themes: int = 0) -> dict[str, Any]:
     """Concrete clustering parameters for ``n_units`` units; raises when there are too few.
 
-    ``anchored_themes``, ``anchored_units``: curated themes anchoring the clustering and the
-    units they hold. An ``auto`` number of themes then keeps every curated theme and adds
-    what the rule gives for the units that are new since the review: fewer stories do not
-    force two curated themes together, and new stories can still form a theme of their own.
+    ``anchored_themes``: curated themes anchoring the clustering; ``merged_themes``: curated
+    themes a curator merged into another. An ``auto`` number of themes is then the rule's,
+    less the merges (they were one theme too many), and at least the curated themes: fewer
+    stories do not force two curated themes together.
     """
     if n_units < MIN_UNITS:
         raise UsageError(
@@ -52,8 +52,7 @@ def resolve(settings: ThemesSettings, n_units: int, n_documents: int,
     n_clusters = cluster.n_clusters if cluster.n_clusters != "auto" \
         else _clamp(math.sqrt(n_units / 2), 2, 60)
     if cluster.n_clusters == "auto" and anchored_themes:
-        growth = n_clusters - _clamp(math.sqrt(anchored_units / 2), 2, 60)
-        n_clusters = anchored_themes + max(0, growth)
+        n_clusters = max(anchored_themes, n_clusters - merged_themes)
     n_clusters = min(n_clusters, n_units - 1)
     member_clusters = n_clusters if cluster.member_clusters == "auto" \
         else min(cluster.member_clusters, n_units - 1)

@@ -7,6 +7,7 @@ embeddings and settings; the stage function only unpacks the upstream outputs. `
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -23,7 +24,7 @@ from ..settings import Settings
 from ..storage import stable_hash
 from . import metrics
 from .aggregate import document_weights, main_theme, theme_documents
-from .anchors import anchor_indices, load_anchor_groups
+from .anchors import Anchors, anchor_indices, load_anchor_groups
 from .auto import resolve
 from .catalogue import file_identity, load_catalogue
 from .describe import describe_themes
@@ -44,7 +45,7 @@ def themes(ctx: StageContext, ingest: dict[str, Any], embed: dict[str, Any],
                           anchors=_anchors(ctx.settings))
 
 
-def _anchors(settings: Settings) -> list[list[str]]:
+def _anchors(settings: Settings) -> Anchors:
     return load_anchor_groups(settings.export.curation_file, settings.themes.anchor.enabled)
 
 
@@ -53,7 +54,7 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
                    entity_docs: Sequence[Mapping[str, Any]] | None = None,
                    figures: bool = False,
                    memo: Memo | None = None,
-                   anchors: Sequence[Sequence[str]] = ()) -> dict[str, Any]:
+                   anchors: Anchors | None = None) -> dict[str, Any]:
     """All artifacts of the themes stage. ``entity_docs``: the entity stage's documents, when
     that stage ran (adds profiles and regional spread). ``memo``: where UMAP layouts and the
     vectors of catalogue entries and terms are remembered (the run's cache in a run).
@@ -61,7 +62,8 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
     ts, seed = settings.themes, settings.run.seed
     by_id = {doc["id"]: doc for doc in documents}
     texts = [unit_text(by_id, unit) for unit in units]
-    anchored = anchor_indices(anchors, [u["id"] for u in units])
+    anchors = anchors or Anchors()
+    anchored = anchor_indices(anchors.groups, [u["id"] for u in units])
     if anchored and ts.cluster.algorithm != "consensus":
         log.warning("themes: %d curated theme(s) could anchor the clustering, but only "
                     "consensus clustering takes anchors (themes.cluster.algorithm: %s)",
@@ -69,7 +71,7 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
         anchored = []
     keep = ts.anchor.keep_count and bool(anchored)
     resolved = resolve(ts, len(units), len(documents), len(anchored) if keep else 0,
-                       sum(len(group) for group in anchored) if keep else 0)
+                       anchors.merged if keep else 0)
     resolved["anchored_themes"] = len(anchored)
     words = sorted(set(stop_words(ts.vectorizer)) | entity_stop_words(
         entity_docs or [], ts.vectorizer.entity_stop_words, texts, ts.vectorizer.token_pattern))
@@ -156,4 +158,4 @@ def external_inputs(settings: Settings) -> dict[str, Any]:
     ts = settings.themes
     return {"catalogue": file_identity(ts.catalogue.path),
             "stop_words": file_identity(ts.vectorizer.stop_words_file),
-            "anchors": stable_hash(_anchors(settings))}
+            "anchors": stable_hash(dataclasses.asdict(_anchors(settings)))}
