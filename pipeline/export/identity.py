@@ -84,12 +84,12 @@ def match_themes(themes: Sequence[Mapping[str, Any]], members: Mapping[int, Sequ
     new_sets = {tid: frozenset(members.get(tid, ())) & shared for tid in raw_ids}
     old_sets = {c.id: c.units & shared for c in candidates}
 
-    overlap = np.zeros((len(raw_ids), len(candidates)))
+    overlap = _jaccard_table([new_sets[t] for t in raw_ids],
+                             [old_sets[c.id] for c in candidates])
     terms = np.zeros_like(overlap)
     for i, theme in enumerate(themes):
         vector = term_vector(theme)
         for j, cand in enumerate(candidates):
-            overlap[i, j] = _jaccard(new_sets[raw_ids[i]], old_sets[cand.id])
             terms[i, j] = _cosine(vector, cand.terms)
     # Terms modulate the member overlap and never replace it: with term_weight 0.2 they
     # decide only between candidates whose overlaps are within a fifth of each other, so the
@@ -218,9 +218,21 @@ def term_vector(theme: Mapping[str, Any]) -> dict[str, float]:
     return {t["term"]: float(t["weight"]) for t in theme["terms"][:REGISTRY_TERMS]}
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
+def _jaccard_table(new: Sequence[frozenset[str]], old: Sequence[frozenset[str]]) -> np.ndarray:
+    """Jaccard index of every new set with every old one, from one contingency table: a
+    pass over the units rather than a set operation per pair (large corpora have many
+    themes). A unit in several old sets (curated snapshots of different runs) counts in
+    each."""
+    where = {unit: i for i, units in enumerate(new) for unit in units}
+    shared = np.zeros((len(new), len(old)))
+    for j, units in enumerate(old):
+        for unit in units:
+            if unit in where:
+                shared[where[unit], j] += 1
+    sizes_new = np.array([len(u) for u in new], dtype=float)[:, None]
+    sizes_old = np.array([len(u) for u in old], dtype=float)[None, :]
+    union = sizes_new + sizes_old - shared
+    return np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
 
 
 def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
