@@ -1,4 +1,4 @@
-"""Command line: ``rodedraden run | <stage> | status | doctor``.
+"""Command line: ``rodedraden run | <stage> | status | clean | doctor``.
 
 Exit codes: 0 success, 1 the run failed, 2 bad usage or configuration.
 """
@@ -17,6 +17,7 @@ import click
 
 from . import __version__
 from .errors import RodedradenError
+from .signals import Terminated, sigterm_as_interrupt
 
 log = logging.getLogger("rodedraden")
 
@@ -52,6 +53,7 @@ def cli() -> None:
       rodedraden run                     # all stages on corpus/ with configs/default.yaml
       rodedraden run --corpus mijn-verhalen --set ingest.min_words=50
       rodedraden status                  # what is cached, what would re-run and why
+      rodedraden clean --partial         # remove folders that killed runs left behind
     Exit codes: 0 success, 1 run failed, 2 bad usage or configuration.
     """
 
@@ -70,20 +72,23 @@ def _runner(corpus: Path, config_path: Path | None, overrides: tuple[str, ...], 
 
 
 def _guarded(func: Any) -> Any:
-    """Turn our errors into a message and an exit code; never a traceback unless --verbose."""
+    """Turn our errors into a message and an exit code; never a traceback unless --verbose.
+    SIGTERM is handled as Ctrl-C is while the command runs (:mod:`pipeline.signals`)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> None:
         verbose = kwargs.get("verbose", False)
         try:
-            func(*args, **kwargs)
+            with sigterm_as_interrupt():
+                func(*args, **kwargs)
         except RodedradenError as exc:
             if verbose:
                 traceback.print_exc()
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted: nothing of this run was marked as finished", err=True)
+        except KeyboardInterrupt as exc:
+            how = "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+            click.echo(f"{how}: nothing of this run was marked as finished", err=True)
             sys.exit(EXIT_FAILED)
         except Exception as exc:  # noqa: BLE001 - last line of defence for the user
             if verbose:
@@ -146,10 +151,35 @@ def _stage_command(name: str, help_text: str) -> None:
 @_guarded
 def status(**options: Any) -> None:
     """Show which stages are cached for this corpus and config, and why others would re-run."""
+    from .outputs import partial_status
+
     runner = _runner(**options)
     for row in runner.status():
         state = "cached" if row["cached"] else "would run"
         click.echo(f"{row['stage']:<10} {state:<10} {row['reason']}")
+    for line in partial_status(runner.out):
+        click.echo(line)
+
+
+@cli.command()
+@click.option("--partial", is_flag=True,
+              help="Remove runs/.partial-* folders that killed runs left behind.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("outputs"),
+              show_default=True, help="Outputs folder to clean.")
+@_guarded
+def clean(partial: bool, out: Path) -> None:
+    """Remove what unfinished runs left in the outputs folder (only while no run uses it)."""
+    from .errors import UsageError
+    from .outputs import check_outputs_folder, clean_partials
+
+    if not partial:
+        raise UsageError("say what to clean", code="RD333",
+                         hint="rodedraden clean --partial removes unfinished runs' folders")
+    check_outputs_folder(out)
+    removed = clean_partials(out)
+    for folder in removed:
+        click.echo(f"removed {folder}")
+    click.echo(f"{len(removed)} unfinished run folder(s) removed from {out / 'runs'}")
 
 
 @cli.group()

@@ -34,13 +34,13 @@ from . import __version__
 from .config import section_hash, to_yaml
 from .errors import RunLockedError, StageFailedError, UsageError
 from .memo import Memo
+from .outputs import CACHE_FILE, check_outputs_folder, outputs_lock, point_latest
+from .outputs import LOCK_FILE as LOCK_FILE  # where callers and tests have always found it
 from .settings import Settings
 from .storage import Cache, stable_hash, write_bytes, write_json, write_jsonl, write_text
 
 log = logging.getLogger("rodedraden")
 
-CACHE_FILE = "cache/rodedraden-cache.sqlite"
-LOCK_FILE = ".rodedraden.lock"
 ITEM_BATCH = 64
 CODE_SUFFIXES = {".py", ".j2", ".css", ".js", ".json"}
 
@@ -212,7 +212,7 @@ class Runner:
         self._check_corpus()
         plan = self.plan(targets)
         self.out.mkdir(parents=True, exist_ok=True)
-        lock = filelock.FileLock(str(self.out / LOCK_FILE))
+        lock = outputs_lock(self.out)
         timeout = self.settings.run.lock_timeout_s
         # Acquired exactly once: the lock counts acquisitions, and one left over would keep
         # the folder locked for as long as this object lives (a traceback can keep it alive).
@@ -262,9 +262,6 @@ class Runner:
         started = time.perf_counter()
         run_id = self._new_run_id()
         partial = self.out / "runs" / f".partial-{run_id}"
-        partial.mkdir(parents=True)
-        handler = _attach_log_file(partial / "run.log")
-        cache = Cache(self.out / CACHE_FILE)
         reports: list[StageReport] = []
         outputs: dict[str, dict[str, Any]] = {}
         keys: dict[str, str] = {}
@@ -274,7 +271,14 @@ class Runner:
             "config_hash": section_hash(self.settings, *type(self.settings).model_fields),
             "versions": versions(), "stages": {},
         }
+        partial.mkdir(parents=True)
+        # nothing may come between mkdir and the try: an interruption (Ctrl-C, SIGTERM) must
+        # always find the except below, or the .partial folder would stay for ever
+        handler: logging.Handler | None = None
+        cache: Cache | None = None
         try:
+            handler = _attach_log_file(partial / "run.log")
+            cache = Cache(self.out / CACHE_FILE)
             write_text(partial / "config.yaml", to_yaml(self.settings))
             log.info("run %s: stages %s", run_id, ", ".join(s.name for s in plan))
             for stage in plan:
@@ -289,8 +293,6 @@ class Runner:
             final = self.out / "runs" / run_id
             _detach_log_file(handler)
             os.replace(partial, final)
-            _point_latest(self.out, final)
-            return RunResult(run_id, final, reports, outputs, time.perf_counter() - started)
         except BaseException as exc:
             for report in reports:
                 if report.status == "pending":
@@ -298,11 +300,16 @@ class Runner:
                 run_info["stages"][report.name] = _report_dict(report)
             run_info.update(status="failed", finished=_now(), error=str(exc))
             write_json(partial / "run.json", run_info)
-            _detach_log_file(handler)
+            if handler is not None:
+                _detach_log_file(handler)
             os.replace(partial, self.out / "runs" / f"failed-{run_id}")
             raise
         finally:
-            cache.close()
+            if cache is not None:
+                cache.close()
+        # outside the try: the run is complete whatever happens to the link
+        point_latest(self.out, final)
+        return RunResult(run_id, final, reports, outputs, time.perf_counter() - started)
 
     def _run_stage(self, stage: Stage, cache: Cache, report: StageReport,
                    keys: dict[str, str], outputs: Mapping[str, Mapping[str, Any]]
@@ -352,9 +359,7 @@ class Runner:
                 write_text(target, value)
 
     def _check_corpus(self) -> None:
-        if self.out.exists() and not self.out.is_dir():
-            raise UsageError(f"--out {self.out} is a file, not a folder",
-                             hint="point --out at a folder (it is created when missing)")
+        check_outputs_folder(self.out)
         if not self.corpus.is_dir():
             raise UsageError(f"corpus folder not found: {self.corpus}",
                              hint="pass --corpus with a folder of documents (default: corpus/)")
@@ -420,14 +425,6 @@ def _why_rerun(last: Mapping[str, Any] | None, parts: Mapping[str, Any]) -> str:
 def _report_dict(report: StageReport) -> dict[str, Any]:
     return {"status": report.status, "seconds": report.seconds, "items": report.items,
             "summary": report.summary}
-
-
-def _point_latest(out: Path, run_dir: Path) -> None:
-    link = out / "latest"
-    tmp = out / f".latest-{os.getpid()}"
-    tmp.unlink(missing_ok=True)
-    os.symlink(Path("runs") / run_dir.name, tmp)
-    os.replace(tmp, link)
 
 
 def _attach_log_file(path: Path) -> logging.Handler:

@@ -1,7 +1,10 @@
 """All file I/O that must survive interruption: atomic writes, hashing, the stage cache.
 
 Writes go to a temporary file in the target folder, are flushed to disk and then renamed over
-the target, so a reader sees the old file or the new one, never half of one. The cache is a
+the target, so a reader sees the old file or the new one, never half of one. The renamed file
+gets the mode a plain ``open()`` would give it (``0o666`` less the umask), or keeps the mode of
+the file it replaces: an outputs folder shared by a team stays readable by the team. JSON is
+strict (no ``NaN``/``Infinity``, which ``JSON.parse`` rejects); see :func:`dumps`. The cache is a
 SQLite database: an entry is written in one transaction, so an interrupted run leaves either a
 complete entry or none, and concurrent readers are safe.
 """
@@ -11,9 +14,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
+import math
 import os
 import sqlite3
+import stat
 import tempfile
+import threading
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -21,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+log = logging.getLogger("rodedraden")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS stage_outputs (
@@ -58,12 +67,62 @@ def stable_hash(*parts: Any) -> str:
 # -- atomic writes ---------------------------------------------------------------------------
 
 
+def current_umask() -> int:
+    """The process umask: read from ``/proc/self/status`` where Linux has it (current, and
+    nothing is changed); elsewhere read once per process by setting and restoring it (there is
+    no read-only call), under a lock so two threads cannot both see the temporary value."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return _umask_by_setting()
+
+
+_UMASK_LOCK = threading.Lock()
+_UMASK: list[int] = []
+
+
+def _umask_by_setting() -> int:
+    with _UMASK_LOCK:
+        if not _UMASK:
+            _UMASK.append(os.umask(0o022))
+            os.umask(_UMASK[0])
+        return _UMASK[0]
+
+
+def new_file_mode() -> int:
+    """The mode ``open(path, "w")`` gives a new file: rw for everyone, less the umask."""
+    return 0o666 & ~current_umask()
+
+
+def _mode_for(path: Path) -> int:
+    """Keep the mode of the file being replaced (a curator's 0644 curation.yaml stays 0644);
+    a new file gets :func:`new_file_mode`. mkstemp's 0600 would hide it from the team."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return new_file_mode()
+    # permission bits only: a setuid or sticky bit on a data file is never ours to copy
+    return found.st_mode & 0o777 if stat.S_ISREG(found.st_mode) else new_file_mode()
+
+
 @contextmanager
 def atomic_open(path: Path, mode: str = "w") -> Iterator[io.IOBase]:
-    """Open a temporary sibling of ``path``; rename it over ``path`` only on success."""
+    """Open a temporary sibling of ``path``; rename it over ``path`` only on success.
+
+    A symlink at ``path`` is written through (its target is replaced, the link stays), so a
+    user's linked file is never swapped for a copy.
+    """
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
+    file_mode = _mode_for(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, file_mode)
         encoding = None if "b" in mode else "utf-8"
         with os.fdopen(fd, mode, encoding=encoding, newline=None if "b" in mode else "\n") as fh:
             yield fh
@@ -86,13 +145,13 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 
 def write_json(path: Path, data: Any) -> None:
-    write_text(path, dumps(data, indent=2) + "\n")
+    write_text(path, dumps(data, indent=2, what=path.name) + "\n")
 
 
 def write_jsonl(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:
     with atomic_open(path, "w") as fh:
-        for row in rows:
-            fh.write(dumps(row) + "\n")
+        for number, row in enumerate(rows, 1):
+            fh.write(dumps(row, what=f"{path.name} line {number}") + "\n")
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -100,8 +159,40 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def dumps(data: Any, indent: int | None = None) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=indent, sort_keys=False, default=_default)
+def dumps(data: Any, indent: int | None = None, what: str = "data") -> str:
+    """Strict JSON (``allow_nan=False``): what ``JSON.parse``, jq and SQLite's JSON accept.
+
+    A NaN or infinite number is not data but a bug upstream (a metric of an empty theme, a
+    division by zero). It is written as ``null``, never as the bare ``NaN`` Python would
+    write, and logged as a warning naming ``what`` (the artifact) and the key path, so the
+    batch's other results are kept and the bug is visible in run.log. Converting rather than
+    failing: one undefined number must not cost a run of hours.
+    """
+    try:
+        return json.dumps(data, ensure_ascii=False, indent=indent, default=_default,
+                          allow_nan=False)
+    except ValueError as exc:
+        if "JSON compliant" not in str(exc):
+            raise
+    found: list[str] = []
+    cleaned = _finite(data, "", found)
+    log.warning("%s: %d non-finite number(s) written as null (a bug: please report it): %s",
+                what, len(found), ", ".join(found[:5]) + (" ..." if len(found) > 5 else ""))
+    return json.dumps(cleaned, ensure_ascii=False, indent=indent, default=_default,
+                      allow_nan=False)
+
+
+def _finite(value: Any, where: str, found: list[str]) -> Any:
+    """``value`` with NaN and infinities replaced by None; their paths appended to ``found``."""
+    if isinstance(value, float | np.floating) and not math.isfinite(value):
+        found.append(where or "(top)")
+        return None
+    if isinstance(value, Mapping):
+        return {key: _finite(item, f"{where}.{key}" if where else str(key), found)
+                for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item, f"{where}[{i}]", found) for i, item in enumerate(value)]
+    return value
 
 
 def _default(value: Any) -> Any:
@@ -136,7 +227,7 @@ def encode_artifact(name: str, value: Any) -> bytes:
         np.save(buffer, np.asarray(value), allow_pickle=False)
         raw = buffer.getvalue()
     else:
-        raw = dumps(value).encode()
+        raw = dumps(value, what=f"cache entry {name}").encode()
     return zlib.compress(raw, 3)
 
 
@@ -161,6 +252,12 @@ class Cache:
 
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
+        # SQLite creates a new database 0644 whatever the umask (its -wal and -shm files copy
+        # that mode); created here first, it gets the umask's mode like every other file
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        except FileExistsError:
+            pass
         self.path = path
         self._db = sqlite3.connect(path, timeout=60, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")

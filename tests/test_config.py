@@ -112,6 +112,17 @@ def test_invalid_regex_in_a_profile_names_the_file(cli, corpus, tmp_path):
     assert f"(set in {profile})" in result.output and "'[a-'" in result.output
 
 
+@pytest.mark.parametrize(("pattern", "message"), [
+    ("(?u)\\b(\\w+", "not a valid regular expression: missing ), unterminated subpattern"),
+    ("(\\w)(\\w+)", "at most one group (the term); this one has 2"),
+])
+def test_invalid_token_pattern_stops_before_any_stage(cli, corpus, tmp_path, pattern, message):
+    """Checked with the config, not after ingest, entities and embed have run."""
+    result = run_cli(cli, corpus, tmp_path, "--set", f"themes.vectorizer.token_pattern={pattern}")
+    assert_clean_usage_error(result, tmp_path)
+    assert "themes.vectorizer.token_pattern" in result.output and message in result.output
+
+
 def test_every_problem_is_listed_at_once(cli, corpus, tmp_path):
     result = run_cli(cli, corpus, tmp_path, "--set", "ingest.min_words=-5",
                      "--set", "run.seeed=1")

@@ -155,3 +155,22 @@ def test_entity_stage_caches_per_document_and_reruns_on_gazetteer_change(gaz, tm
         handle.write("LAND:UA,Oekraïne,Oekraine\n")
     reasons = Runner([ingest.STAGE, entities.STAGE], settings, corpus, out).status()
     assert reasons[1]["cached"] is False and "external inputs changed" in reasons[1]["reason"]
+
+
+def test_a_story_longer_than_spacys_default_limit_is_read_whole(gaz, tmp_path):
+    """spaCy refuses texts over 1,000,000 characters by default; ingest allows far more."""
+    # distinct paragraphs: repeated ones would be removed as boilerplate
+    paragraphs, size, n = [], 0, 0
+    while size < 1_050_000:
+        paragraphs.append(f"{STORIES[n % len(STORIES)]} Dit is alinea {n}.")
+        size += len(paragraphs[-1]) + 2
+        n += 1
+    text = "Een lang verhaal\n\n" + "\n\n".join(paragraphs)
+    corpus = _corpus(tmp_path / "corpus", {"lang.txt": text})
+    settings = validate({"entities": {"gazetteer_dir": str(gaz)},
+                         "ingest": {"dedup": {"near_duplicate_threshold": 1.0}}})
+    result = Runner([ingest.STAGE, entities.STAGE], settings, corpus, tmp_path / "out").run()
+    document = result.outputs["ingest"]["corpus.jsonl"][0]
+    assert len(document["text"]) > 1_000_000
+    record = result.outputs["entities"]["documents.jsonl"][0]
+    assert record["entities"][-1]["end"] > 1_000_000       # found to the end of the text

@@ -81,7 +81,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
         corpus.mkdir()
         with open(corpus / "bench.jsonl", "w", encoding="utf-8") as handle:
             for doc in documents:
-                handle.write(json.dumps(doc, ensure_ascii=False) + "\n")
+                handle.write(json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n")
         profile = PROFILE if PROFILE.is_file() else None
         settings = load_config(profile, overrides)
 

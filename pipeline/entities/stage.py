@@ -38,6 +38,11 @@ def entities(ctx: StageContext, ingest: dict[str, Any]) -> dict[str, Any]:
     def compute(todo: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         nlp = build_pipeline(settings)
         pending = list(todo)
+        # spaCy refuses texts over nlp.max_length (1,000,000 characters) to guard the memory
+        # of a parser; ingest already bounds a text (ingest.read.max_file_mb), so one long
+        # story is read whole rather than failing the stage
+        longest = max((len(d["text"]) for d in pending), default=0)
+        nlp.max_length = max(nlp.max_length, longest + 1)
         docs = nlp.pipe((d["text"] for d in pending), batch_size=settings.nlp.batch_size,
                         n_process=ctx.settings.run.n_process)
         for source, doc in zip(pending, docs, strict=True):

@@ -80,7 +80,8 @@ def _insert(db: sqlite3.Connection, documents: Sequence[dict[str, Any]],
     db.executemany("INSERT INTO themes VALUES (?,?,?,?,?,?,?,?,?)", [
         (t["id"], t["label"], t.get("curated_label"), t.get("parent"), t["size"]["units"],
          t["size"]["documents"], t.get("share", {}).get("units"), int(bool(t.get("rode_draad"))),
-         json.dumps([x["term"] for x in t["terms"][:10]], ensure_ascii=False))
+         json.dumps([x["term"] for x in t["terms"][:10]], ensure_ascii=False,
+                    allow_nan=False))
         for t in themes])
     for doc in documents:
         meta = doc["metadata"]

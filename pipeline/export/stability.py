@@ -35,7 +35,7 @@ import numpy as np
 from ..runner import Runner
 from ..settings import Settings
 from ..stages import all_stages
-from ..storage import write_text
+from ..storage import dumps, write_text
 from .curation import curation_text
 
 SCENARIOS = ("add", "remove", "reseed")
@@ -102,7 +102,7 @@ def _run(docs: Sequence[dict[str, Any]], settings: Settings, seed: int, pool_dir
     shutil.rmtree(pool_dir, ignore_errors=True)
     pool_dir.mkdir(parents=True)
     write_text(pool_dir / "corpus.jsonl",
-               "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs))
+               "".join(dumps(d, what="stability corpus") + "\n" for d in docs))
     data = settings.model_dump(mode="json")
     data["run"]["seed"] = seed
     logger = logging.getLogger("rodedraden")

@@ -9,21 +9,19 @@ cleaning happens later, the same for every format. A file-level problem raises
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import re
-import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
-
-import yaml
 
 from ..errors import InputError
 from ..settings import ReadSettings
 from .decoding import decode_text
+from .frontmatter import load_front_matter
+from .office import read_docx, read_pdf
+from .records import Record, failed_record, first_line, make_record
 
-Record = dict[str, Any]
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -38,14 +36,6 @@ def read_source(data: bytes, fmt: str, settings: ReadSettings) -> list[Record]:
     return reader(data, settings)
 
 
-def _record(text: str, title: str | None = None, date: Any = None,
-            metadata: dict[str, Any] | None = None, record: int | None = None,
-            given_id: str | None = None, error: str | None = None) -> Record:
-    return {"record": record, "given_id": given_id, "title": _clean_scalar(title),
-            "date": _iso_date(date), "metadata": _jsonable(metadata or {}), "text": text,
-            "error": error}
-
-
 # -- plain text and markdown -----------------------------------------------------------------
 
 
@@ -56,30 +46,22 @@ def read_txt(data: bytes, settings: ReadSettings) -> list[Record]:
     # A short first line followed by a blank line is the title, as in most exported stories.
     if len(lines) > 2 and lines[0].strip() and not lines[1].strip() and len(lines[0].split()) <= 20:
         title = lines[0].strip()
-    return [_record(text, title=title)]
+    return [make_record(text, title=title)]
 
 
 def read_md(data: bytes, settings: ReadSettings) -> list[Record]:
     text, _ = decode_text(data, settings.fallback_encodings)
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
     meta: dict[str, Any] = {}
+    notes: list[str] = []
     match = FRONT_MATTER.match(text)
     if match:
-        try:
-            loaded = yaml.safe_load(match.group(1))
-        except yaml.YAMLError as exc:
-            raise InputError(f"front matter is not valid YAML ({_first_line(exc)})",
-                             hint="fix the block between the two '---' lines", code="RD205"
-                             ) from None
-        if loaded is not None and not isinstance(loaded, dict):
-            raise InputError("front matter must be a mapping of 'key: value' lines",
-                             code="RD205")
-        meta = loaded or {}
+        meta, notes = load_front_matter(match.group(1), settings.max_front_matter_kb)
         text = text[match.end():]
     body, first_heading = _markdown_to_text(text)
     title = meta.pop("title", None) or first_heading
     date = meta.pop("date", None)
-    return [_record(body, title=title, date=date, metadata=meta)]
+    return [make_record(body, title=title, date=date, metadata=meta, notes=notes)]
 
 
 def _markdown_to_text(text: str) -> tuple[str, str | None]:
@@ -115,7 +97,7 @@ def read_html(data: bytes, settings: ReadSettings) -> list[Record]:
         tree = lxml_html.fromstring(markup.encode("utf-8"),
                                     parser=lxml_html.HTMLParser(encoding="utf-8"))
     except Exception as exc:  # lxml raises several types for hopeless markup
-        raise InputError(f"cannot parse HTML ({_first_line(exc)})", code="RD206") from None
+        raise InputError(f"cannot parse HTML ({first_line(exc)})", code="RD206") from None
     title = tree.findtext(".//title") or None
     # trafilatura finds the main text and drops navigation, asides, footers and scripts.
     extracted = trafilatura.bare_extraction(markup, include_comments=False,
@@ -130,7 +112,7 @@ def read_html(data: bytes, settings: ReadSettings) -> list[Record]:
     if not text:
         text = _html_fallback_text(tree)
     # trafilatura puts one paragraph per line; blank lines make them paragraphs for us.
-    return [_record(text.replace("\n", "\n\n"), title=title, date=date)]
+    return [make_record(text.replace("\n", "\n\n"), title=title, date=date)]
 
 
 def _html_fallback_text(tree: Any) -> str:
@@ -152,6 +134,11 @@ def read_json(data: bytes, settings: ReadSettings) -> list[Record]:
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
                          hint="validate the file with a JSON linter", code="RD207") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise InputError(f"invalid JSON ({first_line(exc)})", code="RD207") from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply to read (arrays or objects inside each other "
+                         "hundreds of levels deep)", code="RD207") from None
     if isinstance(loaded, dict) and isinstance(loaded.get("documents"), list):
         loaded = loaded["documents"]
     objects = loaded if isinstance(loaded, list) else [loaded]
@@ -163,14 +150,22 @@ def read_json(data: bytes, settings: ReadSettings) -> list[Record]:
 def read_jsonl(data: bytes, settings: ReadSettings) -> list[Record]:
     text, _ = decode_text(data, settings.fallback_encodings)
     records = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Universal newlines only: str.splitlines() would also split inside a record at U+2028.
+    for number, line in enumerate(io.StringIO(text, newline=None), start=1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            records.append(_record("", record=number, error=f"line {number}: invalid JSON "
-                                   f"({exc.msg}, column {exc.colno})"))
+            records.append(failed_record(number, f"line {number}: invalid JSON "
+                                         f"({exc.msg}, column {exc.colno})"))
+            continue
+        except ValueError as exc:
+            records.append(failed_record(number, f"line {number}: invalid JSON "
+                                         f"({first_line(exc)})"))
+            continue
+        except RecursionError:
+            records.append(failed_record(number, f"line {number}: JSON nested too deeply"))
             continue
         records.append(_from_mapping(obj, number, f"line {number}", settings))
     return records
@@ -184,181 +179,107 @@ def read_csv(data: bytes, settings: ReadSettings) -> list[Record]:
         # The header line decides: csv.Sniffer is fooled by quoted multi-line text fields.
         header_line = text.split("\n", 1)[0]
         delimiter = max(",;\t|", key=lambda d: (header_line.count(d), d == ","))
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    # A field may be as long as the file (up to ingest.read.max_file_mb), not just csv's
+    # default of 131,072 characters. The limit is process-wide, so it is put back afterwards.
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
     try:
-        header = next(rows)
-    except (StopIteration, csv.Error) as exc:
-        raise InputError(f"no CSV header row ({exc})", code="RD208") from None
-    header = [h.strip() for h in header]
+        return _csv_records(io.StringIO(text, newline="").readlines(), delimiter, settings)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _csv_records(lines: list[str], delimiter: str, settings: ReadSettings) -> list[Record]:
+    rows = _csv_rows(lines, delimiter)
+    first = next(rows, None)
+    if first is None or first[1] is None:
+        raise InputError(f"no CSV header row ({first[2] if first else 'empty file'})",
+                         code="RD208")
+    header = [h.strip() for h in first[1]]
     if settings.fields.text not in header:
         raise InputError(f"CSV has no column {settings.fields.text!r} (columns: {header})",
                          hint="set ingest.read.fields.text to the column that holds the text",
                          code="RD209")
     records = []
     number = 1
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            records.append(_record("", record=rows.line_num, error=f"line {rows.line_num}: "
-                                   f"malformed CSV ({exc})"))
-            break  # the reader cannot resynchronise after a quoting error
+    for line, row, error in rows:
         number += 1
-        if not any(cell.strip() for cell in row):
+        where = f"row {number} (line {line})"
+        if row is None:
+            records.append(failed_record(number, f"{where}: malformed CSV ({error})"))
+        elif not any(cell.strip() for cell in row):
             continue
-        if len(row) != len(header):
-            records.append(_record("", record=number, error=f"row {number}: expected "
-                                   f"{len(header)} fields, found {len(row)}"))
-            continue
-        records.append(_from_mapping(dict(zip(header, row, strict=True)), number,
-                                     f"row {number}", settings))
+        elif len(row) != len(header):
+            records.append(failed_record(number, f"{where}: expected {len(header)} fields, "
+                                         f"found {len(row)}"))
+        else:
+            records.append(_from_mapping(dict(zip(header, row, strict=True)), number, where,
+                                         settings))
     return records
+
+
+class _Lines:
+    """The lines a csv.reader reads, with the position it has read to (to restart there)."""
+
+    def __init__(self, lines: list[str]):
+        self.lines, self.pos, self.read = lines, 0, 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        self.pos += 1
+        self.read += 1
+        return self.lines[self.pos - 1]
+
+
+def _csv_rows(lines: list[str], delimiter: str) -> Iterator[tuple[int, list | None, str]]:
+    """``(first line number, cells or None, error)`` for each CSV record.
+
+    After a malformed record the reader starts afresh. When the bad record ran over several
+    lines (a quote that never closes swallows the rest of the file), it starts again on the
+    line after the record's first line, so no good row after it is lost; a budget on re-read
+    lines keeps a file full of stray quotes from taking quadratic time.
+    """
+    source = _Lines(lines)
+    budget = 10 * len(lines) + 10_000
+    while source.pos < len(lines):
+        start = source.pos
+        reader = csv.reader(source, delimiter=delimiter, strict=True)
+        try:
+            for row in reader:
+                yield start + 1, row, ""
+                start = source.pos
+            return
+        except csv.Error as exc:
+            if source.pos > start + 1:
+                source.pos = start + 1
+                yield start + 1, None, f"{exc}; reading goes on at line {start + 2}"
+            else:
+                yield start + 1, None, str(exc)
+        if source.read > budget:
+            yield source.pos + 1, None, (f"lines {source.pos + 1}-{len(lines)} not read: too "
+                                         "many malformed quoted fields")
+            return
 
 
 def _from_mapping(obj: Any, number: int | None, where: str, settings: ReadSettings) -> Record:
     names = settings.fields
     if not isinstance(obj, dict):
-        return _record("", record=number, error=f"{where}: expected an object, "
-                       f"found {type(obj).__name__}")
+        return failed_record(number, f"{where}: expected an object, found {type(obj).__name__}")
     text = obj.get(names.text)
     if not isinstance(text, str):
         found = "missing" if text is None else f"a {type(text).__name__}"
-        return _record("", record=number, error=f"{where}: field {names.text!r} is {found}; "
-                       "set ingest.read.fields.text to the field that holds the text")
+        return failed_record(number, f"{where}: field {names.text!r} is {found}; "
+                             "set ingest.read.fields.text to the field that holds the text")
     reserved = {names.id, names.title, names.text, names.date}
     keep = names.metadata if names.metadata is not None else [k for k in obj if k not in reserved]
     given = obj.get(names.id)
-    return _record(text, title=obj.get(names.title), date=obj.get(names.date),
-                   metadata={k: obj[k] for k in keep if k in obj and k not in reserved},
-                   record=number, given_id=None if given in (None, "") else str(given))
-
-
-# -- office formats --------------------------------------------------------------------------
-
-
-def read_docx(data: bytes, settings: ReadSettings) -> list[Record]:
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise InputError("not a .docx file (not a ZIP container)", code="RD210")
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises KeyError, ValueError, BadZipFile...
-        raise InputError(f"cannot open .docx ({_first_line(exc)})", code="RD210") from None
-    blocks: list[str] = []
-    first_heading = None
-    for child in document.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            paragraph = Paragraph(child, document)
-            text = paragraph.text.strip()
-            style = (paragraph.style.name or "") if paragraph.style is not None else ""
-            if text and style.lower().startswith(("heading", "title", "kop")):
-                first_heading = first_heading or text
-            blocks.append(text)
-        elif tag == "tbl":
-            for row in Table(child, document).rows:
-                cells = [cell.text.strip() for cell in row.cells]
-                blocks.append(" | ".join(dict.fromkeys(c for c in cells if c)))
-    props = document.core_properties
-    date = props.created if props.created else None
-    meta = {"author": props.author} if props.author else {}
-    text = "\n\n".join(b for b in blocks if b)
-    return [_record(text, title=props.title or first_heading, date=date, metadata=meta)]
-
-
-def read_pdf(data: bytes, settings: ReadSettings) -> list[Record]:
-    import pypdf
-
-    if not data.lstrip().startswith(b"%PDF"):
-        raise InputError("not a PDF file (no %PDF header)", code="RD211")
-    try:
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise InputError("PDF is password-protected", hint="save an unprotected copy",
-                             code="RD211")
-        pages = [_page_text(page) for page in reader.pages]
-        title = (reader.metadata or {}).get("/Title") if reader.metadata else None
-    except InputError:
-        raise
-    except Exception as exc:  # pypdf raises many types on damaged files
-        raise InputError(f"cannot read PDF ({_first_line(exc)})", code="RD211") from None
-    if not any(page.strip() for page in pages):
-        raise InputError("PDF has no text layer (a scan?)",
-                         hint="run OCR on it first (e.g. ocrmypdf) and add the result",
-                         code="RD212")
-    return [_record("\n\n".join(_reflow_pdf_page(p) for p in pages), title=title)]
-
-
-def _page_text(page: Any) -> str:
-    """Layout mode keeps the vertical gap between paragraphs as a blank line."""
-    try:
-        return page.extract_text(extraction_mode="layout") or ""
-    except Exception:  # layout mode fails on some damaged pages; plain mode still reads them
-        return page.extract_text() or ""
-
-
-def _reflow_pdf_page(text: str) -> str:
-    """Join hard-wrapped PDF lines into paragraphs.
-
-    A PDF text layer has one line per printed line and rarely blank lines between paragraphs.
-    Wrapped lines run almost to the right margin, so a clearly shorter line is the last line of
-    a paragraph or a heading, unless it ends in a comma or hyphen or the next line goes on in
-    lower case.
-    """
-    lines = [line.strip() for line in text.splitlines()]
-    width = max((len(line) for line in lines), default=0)
-    blocks: list[str] = []
-    current: list[str] = []
-    for index, line in enumerate(lines):
-        if line:
-            current.append(line)
-        following = lines[index + 1] if index + 1 < len(lines) else ""
-        ends_block = (not line or not following
-                      or (len(line) < 0.8 * width and line[-1] not in ",-"
-                          and not following[:1].islower()))
-        if ends_block and current:
-            blocks.append(" ".join(current))
-            current = []
-    return "\n\n".join(blocks)
-
-
-# -- helpers ---------------------------------------------------------------------------------
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-
-
-def _clean_scalar(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = " ".join(str(value).split())
-    return text or None
-
-
-def _iso_date(value: Any) -> str | None:
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return _clean_scalar(value)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dt.date | dt.datetime):
-        return _iso_date(value)
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
+    return make_record(text, title=obj.get(names.title), date=obj.get(names.date),
+                       metadata={k: obj[k] for k in keep if k in obj and k not in reserved},
+                       record=number, given_id=given, where=where)
 
 
 READERS: dict[str, Callable[[bytes, ReadSettings], list[Record]]] = {

@@ -1,26 +1,28 @@
 """Finding the input files of a corpus folder: what will be read, and what is skipped and why.
 
-Every file under the corpus folder becomes exactly one :class:`SourceFile`, so the manifest can
-account for all of them. Files are listed in a stable order (sorted relative POSIX paths) and
-identified by the SHA-256 of their content: touching a file without changing it re-reads
-nothing, editing one byte re-reads that file only.
+Every entry under the corpus folder becomes exactly one :class:`SourceFile`, so the manifest can
+account for all of them: files, and what is not read (FIFOs, devices, links leaving the folder,
+link loops; see :mod:`pipeline.ingest.walk`). Files are listed in a stable order (sorted
+relative POSIX paths) and identified by the SHA-256 of their content: touching a file without
+changing it re-reads nothing, editing one byte re-reads that file only.
 """
 
 from __future__ import annotations
 
 import fnmatch
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..errors import InputError
 from ..settings import ReadSettings, Settings
-from ..storage import sha256_file
+from .walk import Entry, hash_regular, walk
 
 
 @dataclass(frozen=True)
 class SourceFile:
-    rel: str                   # path relative to the corpus folder, POSIX separators
-    path: str                  # absolute path, used only for reading
+    rel: str                   # path relative to the corpus, POSIX separators, valid UTF-8
+    path: str                  # absolute path, used only for reading (never hashed or shown)
     size: int
     format: str                # lower-case extension without the dot ("" when none)
     sha256: str | None         # None for files that are not read
@@ -37,22 +39,17 @@ def fingerprint(inputs: dict[str, Any]) -> list[Any]:
 
 
 def scan_corpus(corpus: Path, settings: ReadSettings) -> list[SourceFile]:
-    root = corpus.resolve()
-    found = []
-    for path in sorted(root.rglob("*"), key=lambda p: p.relative_to(root).as_posix()):
-        if path.is_dir():
-            continue
-        rel = path.relative_to(root).as_posix()
-        found.append(_describe(path, rel, settings))
-    return found
+    """One :class:`SourceFile` per entry; nothing but a regular file inside the corpus (or a
+    link allowed by ``follow_links``) is ever opened, so ``status`` cannot hang either."""
+    entries = walk(str(corpus.resolve()), settings.follow_links)
+    return [_describe(entry, settings) for entry in entries]
 
 
-def _describe(path: Path, rel: str, settings: ReadSettings) -> SourceFile:
-    fmt = path.suffix.lower().lstrip(".")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:  # broken symbolic link, permission problem
-        return SourceFile(rel, str(path), 0, fmt, None, f"cannot access file: {exc.strerror}")
+def _describe(entry: Entry, settings: ReadSettings) -> SourceFile:
+    rel, path, size = entry.rel, entry.path, entry.size
+    fmt = _format(rel)
+    if entry.problem is not None:
+        return SourceFile(rel, path, size, fmt, None, entry.problem)
     pattern = _excluded_by(rel, settings.exclude)
     if pattern is not None:
         reason = f"excluded by ingest.read.exclude pattern {pattern!r}"
@@ -66,12 +63,18 @@ def _describe(path: Path, rel: str, settings: ReadSettings) -> SourceFile:
     else:
         reason = None
     if reason is not None:
-        return SourceFile(rel, str(path), size, fmt, None, reason)
+        return SourceFile(rel, path, size, fmt, None, reason)
     try:
-        digest = sha256_file(path)
+        digest = hash_regular(path, size)
+    except InputError as exc:
+        return SourceFile(rel, path, size, fmt, None, exc.message)
     except OSError as exc:
-        return SourceFile(rel, str(path), size, fmt, None, f"cannot read file: {exc.strerror}")
-    return SourceFile(rel, str(path), size, fmt, digest, None)
+        return SourceFile(rel, path, size, fmt, None, f"cannot read file: {exc.strerror}")
+    return SourceFile(rel, path, size, fmt, digest, None)
+
+
+def _format(rel: str) -> str:
+    return PurePosixPath(rel).suffix.lower().lstrip(".")
 
 
 def _excluded_by(rel: str, patterns: list[str]) -> str | None:

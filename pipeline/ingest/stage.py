@@ -12,7 +12,6 @@ import logging
 import unicodedata
 from collections import Counter
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from ..config import section_hash
@@ -23,6 +22,8 @@ from .cleaning import LineCleaner, find_repeated_lines, normalize
 from .dedup import find_duplicates
 from .ids import assign_ids
 from .readers import read_source
+from .records import scrub
+from .walk import read_regular
 
 log = logging.getLogger("rodedraden")
 
@@ -65,19 +66,24 @@ def ingest(ctx: StageContext, files: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _read_file(f: dict[str, Any], read_settings: Any) -> dict[str, Any]:
     try:
-        data = Path(f["path"]).read_bytes()
+        # Only what was hashed is read: at most size + 1 bytes, of a file that is still a
+        # regular file; a file swapped or grown since the scan fails the hash check.
+        data = read_regular(f["path"], f["size"])
         if sha256_bytes(data) != f["sha256"]:
             raise InputError("file changed while the run was reading it", code="RD213",
                              hint="run again when the corpus is no longer being written")
         return {"records": read_source(data, f["format"], read_settings), "error": None}
     except InputError as exc:
-        return {"records": [], "error": exc.message + (f" ({exc.hint})" if exc.hint else "")}
+        error = exc.message + (f" ({exc.hint})" if exc.hint else "")
     except OSError as exc:
-        return {"records": [], "error": f"cannot read file: {exc.strerror or exc}"}
+        error = f"cannot read file: {exc.strerror or exc}"
+    except RecursionError:  # a reader recursing into a deeply nested structure
+        error = "nested too deeply to read"
     except Exception as exc:  # a reader bug must not stop the batch: record it and go on
         log.debug("unexpected error reading %s", f["rel"], exc_info=True)
-        return {"records": [], "error": f"unexpected {type(exc).__name__} while reading: {exc}"
-                " (please report this with the file)"}
+        error = (f"unexpected {type(exc).__name__} while reading: {exc} "
+                 "(please report this with the file)")
+    return {"records": [], "error": scrub(error, [], "error")}
 
 
 def _row(f: dict[str, Any], record: dict[str, Any] | None, status: str | None,
@@ -85,7 +91,9 @@ def _row(f: dict[str, Any], record: dict[str, Any] | None, status: str | None,
     return {"id": None, "source": f["rel"], "record": record["record"] if record else None,
             "format": f["format"], "status": status, "reason": reason,
             "title": record["title"] if record else None, "duplicate_of": None,
-            "n_words": None, "language": None, "_given_id": record["given_id"] if record else None}
+            "n_words": None, "language": None,
+            "warnings": record.get("warnings", []) if record else [],
+            "_given_id": record["given_id"] if record else None}
 
 
 def _stop_on_failure(ctx: StageContext, rows: list[dict[str, Any]]) -> None:

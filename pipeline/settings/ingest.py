@@ -29,6 +29,17 @@ class ReadSettings(Section):
         ["README.md", "README.txt", "gold/**", ".*", "**/.*"],
         description="Glob patterns (relative to the corpus folder) listed as skipped, not read.")
     max_file_mb: float = Field(20.0, gt=0, description="Larger files are skipped with a reason.")
+    max_uncompressed_mb: float = Field(
+        200.0, gt=0, description="A .docx (a ZIP archive) whose members add up to more than "
+        "this when unpacked is failed unread: a zip bomb or a document too large to parse. "
+        "The default is ten times max_file_mb's default, as text XML packs about 5-10 to 1.")
+    max_front_matter_kb: float = Field(
+        64.0, gt=0, description="A markdown file whose YAML front matter is larger than this is "
+        "failed unread: front matter holds a few fields, and YAML parsing is slow.")
+    follow_links: bool = Field(
+        False, description="Read symbolic links whose target lies outside the corpus folder. "
+        "Off, such links are listed as skipped and nothing outside the folder is read; links "
+        "within the folder are always followed (loops are listed as skipped).")
     fallback_encodings: list[str] = Field(
         ["cp1252", "latin_1"],
         description="Encodings tried (best guess by charset-normalizer) when a text file is not "

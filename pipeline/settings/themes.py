@@ -7,6 +7,7 @@ Parameters that should grow with the corpus accept ``auto``; how ``auto`` resolv
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -94,7 +95,8 @@ class VectorizerSettings(Section):
     max_df: float = Field(1.0, gt=0, le=1, description="Terms in a larger share of the themes "
                           "are dropped (reduce_frequent_words already damps them).")
     token_pattern: str = Field(r"(?u)\b[^\W\d_][^\W_]+\b", description="Terms: two or more "
-                               "letters or digits starting with a letter (no bare numbers).")
+                               "letters or digits starting with a letter (no bare numbers). A "
+                               "Python regular expression with at most one group (the term).")
     spacy_stop_words: bool = Field(True, description="Use spaCy's Dutch stop-word list.")
     stop_words_file: str | None = Field(
         "configs/stopwoorden.txt", description="Extra domain stop words, one a line (relative to "
@@ -104,6 +106,20 @@ class VectorizerSettings(Section):
         "theme terms: a place name says where a theme occurs (its spread is reported), not "
         "what it is about. Only words that never occur in lower case in the corpus are left "
         "out, so ordinary words inside a name ('midden' in Midden-Brabant) stay. []: none.")
+
+    @field_validator("token_pattern")
+    @classmethod
+    def _token_regex(cls, value: str) -> str:
+        # checked here, not when the themes stage builds its vectorizer after the upstream
+        # stages have run
+        try:
+            compiled = re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+        if compiled.groups > 1:  # scikit-learn's CountVectorizer refuses these
+            raise ValueError(f"expected a regular expression with at most one group (the "
+                             f"term); this one has {compiled.groups}")
+        return value
 
     @field_validator("ngram_range")
     @classmethod

@@ -10,6 +10,8 @@ skips for other reasons count as unassigned: the figure is for the pipeline as a
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,11 @@ from .metrics import label_metrics
 
 
 def corpus_folder(corpus: Path, out: Path) -> Path:
-    """A folder for the runner: ``corpus`` itself, or a folder holding a link to the file."""
+    """A folder for the runner: ``corpus`` itself, or a folder holding the file.
+
+    The file is hard-linked into the folder (a copy where the outputs are on another file
+    system, refreshed when the file changes), not symlinked: ingest does not follow links
+    that leave the corpus folder (``ingest.read.follow_links``)."""
     if corpus.is_dir():
         return corpus
     if not corpus.is_file():
@@ -30,10 +36,17 @@ def corpus_folder(corpus: Path, out: Path) -> Path:
     resolved = corpus.resolve()
     folder = out / "eval-corpora" / f"{corpus.stem}-{stable_hash(str(resolved))[:8]}"
     folder.mkdir(parents=True, exist_ok=True)
-    link = folder / corpus.name
-    if not link.is_symlink() or link.resolve() != resolved:
-        link.unlink(missing_ok=True)
-        link.symlink_to(resolved)
+    placed = folder / corpus.name
+    source = resolved.stat()
+    if placed.is_symlink() or not placed.is_file() or not (
+            os.path.samefile(placed, resolved) or (
+                placed.stat().st_size == source.st_size
+                and placed.stat().st_mtime_ns == source.st_mtime_ns)):
+        placed.unlink(missing_ok=True)
+        try:
+            os.link(resolved, placed)
+        except OSError:   # another file system, or links not allowed: copy with its times
+            shutil.copy2(resolved, placed)
     return folder
 
 
