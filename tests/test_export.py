@@ -74,6 +74,16 @@ def test_every_json_output_matches_its_schema(first_run):
     assert (run / "schemas" / "document.schema.json").is_file()
 
 
+def test_bundled_theme_terms_are_words_as_they_occur(first_run):
+    from test_themes import occurs_as_written
+
+    result, _, _ = first_run
+    texts = [d["text"] for d in result.outputs["ingest"]["corpus.jsonl"]]
+    themes = json.loads((result.run_dir / "themes.json").read_text(encoding="utf-8"))["themes"]
+    terms = [t["term"] for theme in themes for t in theme["terms"]]
+    assert terms and [t for t in terms if not occurs_as_written(t, texts)] == []
+
+
 def test_theme_table_workbook_has_the_sheets_curators_need(first_run):
     result, _, _ = first_run
     book = load_workbook(result.run_dir / "themes.xlsx")

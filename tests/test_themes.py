@@ -324,9 +324,11 @@ def test_place_names_found_by_the_entity_stage_are_not_theme_terms():
                               {"type": "REGION", "text": "Midden-Brabant"},
                               {"type": "ORGANISATION", "text": "UWV"}]}]
     pattern = Settings().themes.vectorizer.token_pattern
-    assert entity_stop_words(mentions, ["REGION"], texts, pattern) == {"tilburg", "brabant"}
+    # a hyphenated name is one term, so "midden" as an ordinary word is never touched
+    assert entity_stop_words(mentions, ["REGION"], texts, pattern) == {"tilburg",
+                                                                       "midden-brabant"}
     assert entity_stop_words(mentions, ["REGION", "ORGANISATION"], texts, pattern) == \
-        {"tilburg", "brabant", "uwv"}
+        {"tilburg", "midden-brabant", "uwv"}
     assert entity_stop_words(mentions, [], texts, pattern) == set()
 
     # in the themes stage: every 'taal' story is set in Zwolle, so without the entity stop
@@ -377,3 +379,38 @@ def test_figures_show_every_theme_with_its_placeholder_label():
     assert sorted(size for size, _ in bubbles["customdata"]) == [6, 6, 6]
     places = zip(bubbles["x"], bubbles["y"], strict=True)
     assert len({(round(x, 6), round(y, 6)) for x, y in places}) == 3
+
+
+def occurs_as_written(term: str, texts: list[str]) -> bool:
+    """``term`` stands in one of ``texts`` as written, lower-cased: its words next to each
+    other with only white space between them."""
+    pattern = re.compile(r"(?<![\w'’-])" + r"\s+".join(map(re.escape, term.split()))
+                         + r"(?![\w])(?!['’-]\w)")
+    return any(pattern.search(text.lower()) for text in texts)
+
+
+def test_theme_terms_are_words_as_they_occur_in_the_text():
+    """Hyphens, apostrophes and diacritics stay (BERTopic's English preprocessing would strip
+    them), and no two-word term joins words a stop word or a full stop stood between."""
+    rng = random.Random(4)
+    pools = {
+        "regio": ["Werkgevers in West-Brabant zoeken collega's.",
+                  "De WW'ers uit Midden-Brabant krijgen financiële steun.",
+                  "Samenwerking met de gemeente gaat goed.", "Regionale samenwerking helpt."],
+        "zorg": ["Zorgmedewerkers en verpleegkundigen werken in het ziekenhuis.",
+                 "Het ziekenhuis leidt zij-instromers op.", "Verpleegkundigen krijgen scholing.",
+                 "Zorginstellingen zoeken personeel."],
+    }
+    documents = []
+    for topic, pool in pools.items():
+        for i in range(8):
+            paragraphs = [" ".join(rng.sample(pool, 3)) for _ in range(3)]
+            documents.append(document_with_paragraphs(f"{topic}-{i}", paragraphs))
+    out = themes_for(documents, *FAST, "themes.unit=document", "themes.reduce.method=none",
+                     "themes.cluster.algorithm=kmeans", "themes.cluster.n_clusters=2",
+                     "ingest.min_words=0")
+    texts = [d["text"] for d in documents]
+    terms = [t["term"] for theme in out["themes.json"]["themes"] for t in theme["terms"]]
+    assert terms and all(occurs_as_written(term, texts) for term in terms), terms
+    assert {"west-brabant", "collega's", "financiële", "ww'ers"} <= set(terms)
+    assert "samenwerking gemeente" not in terms

@@ -94,9 +94,11 @@ class VectorizerSettings(Section):
                         "document per theme, so this counts themes: 1 keeps terms of one theme.")
     max_df: float = Field(1.0, gt=0, le=1, description="Terms in a larger share of the themes "
                           "are dropped (reduce_frequent_words already damps them).")
-    token_pattern: str = Field(r"(?u)\b[^\W\d_][^\W_]+\b", description="Terms: two or more "
-                               "letters or digits starting with a letter (no bare numbers). A "
-                               "Python regular expression with at most one group (the term).")
+    token_pattern: str = Field(
+        r"(?u)\b(?:\d+-)?[^\W\d_](?:[^\W_]|['’-](?=[^\W_]))+\b", description="Terms: words "
+        "of two or more letters or digits starting with a letter (no bare numbers), with "
+        "hyphens and apostrophes inside kept (West-Brabant, collega's, WW'ers, covid-19, "
+        "50-plussers). A Python regular expression with at most one group (the term).")
     spacy_stop_words: bool = Field(True, description="Use spaCy's Dutch stop-word list.")
     stop_words_file: str | None = Field(
         "configs/stopwoorden.txt", description="Extra domain stop words, one a line (relative to "

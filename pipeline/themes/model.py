@@ -146,6 +146,10 @@ def fit_themes(texts: list[str], embeddings: np.ndarray, settings: ThemesSetting
     needs_encoder = mode != "label" or (describe and settings.representation.models)
     strategy = settings.outliers.strategy
     model = BERTopic(
+        # not "english": BERTopic then deletes every character outside A-Z and 0-9 before
+        # counting terms (West-Brabant -> westbrabant, financiële -> financile); our embeddings
+        # come precomputed, so the language never selects a model
+        language="multilingual",
         top_n_words=settings.representation.top_n_words,
         nr_topics=settings.nr_topics,
         calculate_probabilities=strategy == "probabilities",

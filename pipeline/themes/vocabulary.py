@@ -49,11 +49,60 @@ def entity_stop_words(entity_docs: Iterable[Mapping[str, Any]], types: Sequence[
     return candidates - ordinary
 
 
+class PhraseAnalyzer:
+    """Theme terms as they occur in the text, lower-cased: single words (``token_pattern``)
+    and n-grams of words that follow each other with only white space between them and no
+    stop word among them.
+
+    scikit-learn's word analyzer removes stop words first and then joins the words around
+    them ("samenwerking met de gemeente" gives "samenwerking gemeente"), and it joins words
+    across punctuation: both give terms that never occur in the text. Here a stop word or a
+    punctuation mark ends a phrase instead. A class, not a closure, so the vectorizer can be
+    copied and pickled.
+    """
+
+    def __init__(self, token_pattern: str, ngram_range: Sequence[int], stop_words: Iterable[str]):
+        self.token_pattern = token_pattern
+        self.ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
+        self.stop_words = frozenset(stop_words)
+        self._pattern = re.compile(token_pattern)
+
+    def __call__(self, text: str) -> list[str]:
+        terms: list[str] = []
+        run: list[str] = []   # words that follow each other with white space between them
+        last_end = None
+        lowered = text.lower()
+        group = 1 if self._pattern.groups else 0   # a group marks the term, as in sklearn
+        for match in self._pattern.finditer(lowered):
+            token = match.group(group)
+            joined = last_end is not None and not lowered[last_end:match.start(group)].strip()
+            if token in self.stop_words or not joined:
+                terms += self._grams(run)
+                run = []
+            if token not in self.stop_words:
+                run.append(token)
+            last_end = match.end(group)
+        return terms + self._grams(run)
+
+    def _grams(self, words: list[str]) -> list[str]:
+        low, high = self.ngram_range
+        return [" ".join(words[i:i + n]) for n in range(low, high + 1)
+                for i in range(len(words) - n + 1)]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_pattern"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._pattern = re.compile(self.token_pattern)
+
+
 def make_vectorizer(settings: VectorizerSettings, words: list[str]) -> CountVectorizer:
-    # scikit-learn matches stop words against tokens: add the tokens of "zo'n" or "50-plussers"
-    # as well, or those words would slip through (and scikit-learn warns about it).
+    # Stop words are matched against tokens: add the tokens of "zo'n" or "50-plussers" as
+    # well, or the parts of those words would slip through.
     pattern = re.compile(settings.token_pattern)
     words = sorted(set(words) | {token for word in words for token in pattern.findall(word)})
-    return CountVectorizer(ngram_range=tuple(settings.ngram_range), min_df=settings.min_df,
-                           max_df=settings.max_df, stop_words=words or None, lowercase=True,
-                           token_pattern=settings.token_pattern)
+    return CountVectorizer(analyzer=PhraseAnalyzer(settings.token_pattern, settings.ngram_range,
+                                                   words),
+                           min_df=settings.min_df, max_df=settings.max_df, lowercase=False,
+                           token_pattern=None)
