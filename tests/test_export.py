@@ -82,6 +82,9 @@ def test_bundled_theme_terms_are_words_as_they_occur(first_run):
     themes = json.loads((result.run_dir / "themes.json").read_text(encoding="utf-8"))["themes"]
     terms = [t["term"] for theme in themes for t in theme["terms"]]
     assert terms and [t for t in terms if not occurs_as_written(t, texts)] == []
+    # the names and narrative verbs the interviews used to put among the terms
+    words = {w for term in terms for w in term.split()}
+    assert not words & {"ellen", "verhage", "schouten", "durfde", "dacht", "ging"}
 
 
 def test_theme_table_workbook_has_the_sheets_curators_need(first_run):

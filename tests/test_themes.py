@@ -346,7 +346,8 @@ def test_place_names_found_by_the_entity_stage_are_not_theme_terms():
         out = themes_for(documents, *options, *extra, entity_docs=entity_docs)
         return {t["term"] for theme in out["themes.json"]["themes"] for t in theme["terms"]}
 
-    assert "zwolle" in terms("themes.vectorizer.entity_stop_words=[]")
+    assert "zwolle" in terms("themes.vectorizer.entity_stop_words=[]",
+                             "themes.vectorizer.name_stop_words=false")
     assert not any("zwolle" in term for term in terms())
 
 
@@ -412,5 +413,19 @@ def test_theme_terms_are_words_as_they_occur_in_the_text():
     texts = [d["text"] for d in documents]
     terms = [t["term"] for theme in out["themes.json"]["themes"] for t in theme["terms"]]
     assert terms and all(occurs_as_written(term, texts) for term in terms), terms
-    assert {"west-brabant", "collega's", "financiële", "ww'ers"} <= set(terms)
+    assert {"collega's", "financiële", "ww'ers"} <= set(terms)
+    assert "west-brabant" not in terms           # a name, written only with a capital
     assert "samenwerking gemeente" not in terms
+
+
+def test_names_and_narrative_verbs_are_not_theme_terms():
+    from pipeline.themes.vocabulary import name_words, narrative_words
+
+    pattern = Settings().themes.vectorizer.token_pattern
+    texts = ["Ellen Verhage van UWV in West-Brabant zegt: werkgevers zoeken mensen.",
+             "Werkgevers durfde ze te bellen. Toen dacht Ellen: dit werkt. Het UWV helpt."]
+    # title-case only: names; UWV (capitals) and Werkgevers (also lower case) stay
+    assert name_words(texts, pattern) == {"ellen", "verhage", "west-brabant", "toen", "het"}
+    assert narrative_words(texts, pattern, ["zeggen", "denken", "durven"]) == {
+        "zegt", "dacht", "durfde"}
+    assert narrative_words(texts, pattern, []) == set()

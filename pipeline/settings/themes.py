@@ -123,6 +123,20 @@ class VectorizerSettings(Section):
                              f"term); this one has {compiled.groups}")
         return value
 
+    name_stop_words: bool = Field(
+        True, description="Words the corpus writes only with an initial capital (never in "
+        "lower case, never all in capitals) are left out of theme terms: names of people, "
+        "places and organisations say who and where (the entity columns), not what a theme "
+        "is about. Acronyms such as UWV stay.")
+    narrative_lemmas: list[str] = Field(
+        ["zeggen", "vertellen", "antwoorden", "spreken", "praten", "roepen",
+         "lachen", "denken", "vinden", "weten", "geloven", "hopen", "durven", "merken",
+         "zien", "kijken", "horen", "voelen", "gaan", "komen", "lopen", "zitten", "staan",
+         "liggen", "beginnen", "proberen"],
+        description="Every form of these verbs (saying, thinking, perceiving, going; found "
+        "through spaCy's Dutch lookup lemmas, so 'durfde' and 'dacht' too) is left out of "
+        "theme terms: such verbs carry the voice of an interview, not its subject. []: none.")
+
     @field_validator("ngram_range")
     @classmethod
     def _range(cls, value: list[int]) -> list[int]:
@@ -141,7 +155,8 @@ class CtfidfSettings(Section):
 class RepresentationSettings(Section):
     models: list[Literal["keybert", "mmr", "pos"]] = Field(
         [], description="Applied in order to the c-TF-IDF terms (none: plain c-TF-IDF, the most "
-        "coherent terms on the bundled corpus: NPMI -0.20 against -0.45 with mmr, rodedraden "
+        "coherent terms on the bundled corpus: NPMI -0.20 against -0.45 with mmr before names "
+        "were left out of the terms; rodedraden "
         "sweep --grid 'themes.representation.models=[],[mmr]'): 'keybert' "
         "(KeyBERTInspired), 'mmr' (MaximalMarginalRelevance: fewer near-duplicate terms), "
         "'pos' (PartOfSpeech: needs a spaCy pipeline with a tagger).")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,41 @@ class PhraseAnalyzer:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._pattern = re.compile(self.token_pattern)
+
+
+def name_words(texts: Iterable[str], token_pattern: str) -> set[str]:
+    """Words written only with an initial capital ("Ellen", "Verhage", "West-Brabant"),
+    never in lower case and never all in capitals: names. A word that starts a sentence
+    also occurs in lower case elsewhere, and acronyms (UWV, ROC) are not title-case."""
+    pattern = re.compile(token_pattern)
+    lower, titled = set(), set()
+    for text in texts:
+        for token in pattern.findall(text):
+            if token.islower():
+                lower.add(token)
+            elif token == token.title() and not token.isupper():
+                titled.add(token.lower())
+    return titled - lower
+
+
+def narrative_words(texts: Iterable[str], token_pattern: str, lemmas: Sequence[str]
+                    ) -> set[str]:
+    """Forms in ``texts`` of the verbs ``lemmas`` (spaCy's Dutch lookup lemmas: "dacht" is
+    "denken"); the lemmas themselves too."""
+    if not lemmas:
+        return set()
+    table = _lemma_table()
+    wanted = set(lemmas)
+    pattern = re.compile(token_pattern)
+    words = {token.lower() for text in texts for token in pattern.findall(text)}
+    return {word for word in words if word in wanted or table.get(word) in wanted}
+
+
+@lru_cache(maxsize=1)
+def _lemma_table() -> Any:
+    from spacy.lookups import load_lookups
+
+    return load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
 
 
 def make_vectorizer(settings: VectorizerSettings, words: list[str]) -> CountVectorizer:
