@@ -429,3 +429,29 @@ def test_names_and_narrative_verbs_are_not_theme_terms():
     assert narrative_words(texts, pattern, ["zeggen", "denken", "durven"]) == {
         "zegt", "dacht", "durfde"}
     assert narrative_words(texts, pattern, []) == set()
+
+
+def test_a_catalogue_label_needs_the_themes_words_to_agree():
+    """The centroid is closest to "Van werk naar werk", but the theme's units are about
+    statushouders and never name its seed words: no label rather than a wrong one."""
+    from pipeline.themes.catalogue import CatalogueEntry
+    from pipeline.themes.describe import curated_labels, seed_lift
+
+    catalogue = [CatalogueEntry("Van werk naar werk", ("mobiliteit", "ontslag")),
+                 CatalogueEntry("Statushouders en inburgering", ("statushouders", "taal"))]
+    texts = ["Statushouders volgen taallessen.", "Nieuwkomers en statushouders aan het werk.",
+             "Na ontslag helpt het mobiliteitscentrum.", "Mobiliteit van werk naar werk."]
+    topics = np.array([0, 0, 1, 1])
+    lift = seed_lift(texts, topics, [0, 1], catalogue)
+    assert lift[0, 1] == 2.0 and lift[0, 0] == 0.0 and lift[1, 0] == 2.0
+
+    def encode(items):   # both themes' centroids point at the first entry
+        return np.array([[1.0, 0.0], [0.6, 0.8]])[:len(items)]
+
+    centres = np.array([[1.0, 0.0], [0.9, 0.1]])
+    centres = centres / np.linalg.norm(centres, axis=1, keepdims=True)
+    by_similarity = curated_labels(centres, catalogue, encode, 0.35)
+    assert by_similarity[0][0] == "Van werk naar werk"           # what went wrong before
+    labels = curated_labels(centres, catalogue, encode, 0.35, lift, 1.5)
+    assert labels[0][0] == "Statushouders en inburgering"
+    assert labels[1][0] == "Van werk naar werk"

@@ -184,6 +184,10 @@ class CatalogueSettings(Section):
     label_min_similarity: float = Field(
         0.35, ge=-1, le=1, description="Cosine similarity between a theme's centroid and a "
         "catalogue entry needed for the curated label.")
+    label_min_seed_lift: float = Field(
+        1.5, ge=0, le=100, description="A curated label also needs the theme's words to agree: "
+        "its units must name the entry's seed words at least this many times as often as all "
+        "units do (0: similarity alone decides). A wrong label is worse than none.")
     zeroshot_min_similarity: float = Field(
         0.5, ge=-1, le=1, description="zeroshot: similarity a unit needs to be assigned.")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -36,8 +37,27 @@ def top_terms(model: Any, theme: int, n: int) -> list[tuple[str, float]]:
     return sorted(found, key=lambda tw: (-tw[1], tw[0]))[:n]
 
 
+def seed_lift(texts: Sequence[str], topics: np.ndarray, themes: Sequence[int],
+              catalogue: Sequence[CatalogueEntry]) -> np.ndarray:
+    """How much more often a theme's units name an entry's seed words than all units do
+    (themes x entries; 0 where the corpus never names them). A seed matches a word that
+    starts with it: "jobcoach" finds "jobcoaches", "taal" finds "taalles"."""
+    lowered = [text.lower() for text in texts]
+    lift = np.zeros((len(themes), len(catalogue)))
+    for j, entry in enumerate(catalogue):
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(s.lower()) for s in entry.seeds)
+                             + r")") if entry.seeds else None
+        named = np.array([bool(pattern and pattern.search(t)) for t in lowered], dtype=float)
+        base = named.mean() if len(named) else 0.0
+        for i, theme in enumerate(themes):
+            inside = named[topics == theme]
+            lift[i, j] = inside.mean() / base if base > 0 and len(inside) else 0.0
+    return lift
+
+
 def curated_labels(centres: np.ndarray, catalogue: Sequence[CatalogueEntry],
-                   encode: Encoder | None, min_similarity: float
+                   encode: Encoder | None, min_similarity: float,
+                   lift: np.ndarray | None = None, min_lift: float = 0.0
                    ) -> list[tuple[str | None, float | None]]:
     """Catalogue names for theme centroids, one theme per entry at most.
 
@@ -57,6 +77,10 @@ def curated_labels(centres: np.ndarray, catalogue: Sequence[CatalogueEntry],
         score = float(similarity[theme, entry])
         if score < min_similarity:
             break
+        # an embedding can be close to an entry while the theme's words are about something
+        # else (statushouders labelled "Van werk naar werk"): the words must agree
+        if lift is not None and lift[theme, entry] < min_lift:
+            continue
         if labels[theme][0] is None and entry not in taken:
             labels[theme] = (catalogue[entry].name, round(score, 4))
             taken.add(int(entry))
@@ -126,7 +150,9 @@ def describe_themes(fit: FitResult, units: Sequence[dict[str, Any]], texts: Sequ
     themes = sorted(int(t) for t in set(topics.tolist()) if t >= 0)
     centres = centroids(embeddings, topics, themes)
     labels = curated_labels(centres, catalogue, encode,
-                            settings.catalogue.label_min_similarity)
+                            settings.catalogue.label_min_similarity,
+                            seed_lift(texts, topics, themes, catalogue),
+                            settings.catalogue.label_min_seed_lift)
     nodes, parents = hierarchy(fit.model, texts, themes) if settings.hierarchy else ([], {})
     words = np.array([max(1, u["n_words"]) for u in units], dtype=float)
     records = []
