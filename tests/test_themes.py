@@ -316,7 +316,7 @@ def test_nr_topics_reduces_the_themes_bertopic_found():
 
 
 def test_place_names_found_by_the_entity_stage_are_not_theme_terms():
-    from pipeline.themes.vocabulary import entity_stop_words
+    from pipeline.themes.vocabulary import corpus_words, entity_stop_words
 
     texts = ["In Tilburg en Midden-Brabant werken UWV en de gemeente samen.",
              "Het loket staat midden in de wijk."]
@@ -324,12 +324,13 @@ def test_place_names_found_by_the_entity_stage_are_not_theme_terms():
                               {"type": "REGION", "text": "Midden-Brabant"},
                               {"type": "ORGANISATION", "text": "UWV"}]}]
     pattern = Settings().themes.vectorizer.token_pattern
+    words = corpus_words(texts, pattern)
     # a hyphenated name is one term, so "midden" as an ordinary word is never touched
-    assert entity_stop_words(mentions, ["REGION"], texts, pattern) == {"tilburg",
+    assert entity_stop_words(mentions, ["REGION"], words, pattern) == {"tilburg",
                                                                        "midden-brabant"}
-    assert entity_stop_words(mentions, ["REGION", "ORGANISATION"], texts, pattern) == \
+    assert entity_stop_words(mentions, ["REGION", "ORGANISATION"], words, pattern) == \
         {"tilburg", "midden-brabant", "uwv"}
-    assert entity_stop_words(mentions, [], texts, pattern) == set()
+    assert entity_stop_words(mentions, [], words, pattern) == set()
 
     # in the themes stage: every 'taal' story is set in Zwolle, so without the entity stop
     # words 'zwolle' is one of that theme's top terms
@@ -419,16 +420,17 @@ def test_theme_terms_are_words_as_they_occur_in_the_text():
 
 
 def test_names_and_narrative_verbs_are_not_theme_terms():
-    from pipeline.themes.vocabulary import name_words, narrative_words
+    from pipeline.themes.vocabulary import corpus_words, name_words, narrative_words
 
     pattern = Settings().themes.vectorizer.token_pattern
     texts = ["Ellen Verhage van UWV in West-Brabant zegt: werkgevers zoeken mensen.",
              "Werkgevers durfde ze te bellen. Toen dacht Ellen: dit werkt. Het UWV helpt."]
     # title-case only: names; UWV (capitals) and Werkgevers (also lower case) stay
-    assert name_words(texts, pattern) == {"ellen", "verhage", "west-brabant", "toen", "het"}
-    assert narrative_words(texts, pattern, ["zeggen", "denken", "durven"]) == {
+    words = corpus_words(texts, pattern)
+    assert name_words(words) == {"ellen", "verhage", "west-brabant", "toen", "het"}
+    assert narrative_words(words, ["zeggen", "denken", "durven"]) == {
         "zegt", "dacht", "durfde"}
-    assert narrative_words(texts, pattern, []) == set()
+    assert narrative_words(words, []) == set()
 
 
 def test_a_catalogue_label_needs_the_themes_words_to_agree():

@@ -22,6 +22,17 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9À-Ý])
 _WORD = re.compile(r"\S+")
 
 
+def unit_id(doc_id: str, index: int) -> str:
+    """A unit's id: its document and its place in it ("verhaal-3#2")."""
+    return f"{doc_id}#{index}"
+
+
+def split_unit_id(unit: str) -> tuple[str, int]:
+    """(document id, index) of a unit id (document ids never contain "#": see ingest.ids)."""
+    document, index = str(unit).rsplit("#", 1)
+    return document, int(index)
+
+
 def n_words(text: str) -> int:
     return len(_WORD.findall(text))
 
@@ -51,7 +62,7 @@ def make_units(documents: Iterable[dict[str, Any]], unit: str,
         else:
             spans = _paragraph_units(text, doc.get("paragraphs") or [], settings)
         for index, (start, end) in enumerate(spans):
-            units.append({"id": f"{doc['id']}#{index}", "doc_id": doc["id"], "index": index,
+            units.append({"id": unit_id(doc["id"], index), "doc_id": doc["id"], "index": index,
                           "start": start, "end": end, "n_words": n_words(text[start:end])})
     return units
 

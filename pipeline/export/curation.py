@@ -25,11 +25,14 @@ from typing import Any
 
 import yaml
 
+from ..embed.units import unit_id
 from ..errors import ConfigError, UsageError
+from .identity import theme_members
 from .safety import FORMULA_PREFIXES
 from .tables import MEMBERS_SHEET
 
 ACTION = re.compile(r"^(keep|rename|delete|merge:(\d+))$")
+UNIT_ID = re.compile(r"^[^#]+#\d+$")   # pipeline.embed.units.unit_id
 HEADER = ("# Curators' decisions about themes, by stable theme id. Written by\n"
           "# 'rodedraden curate apply FILE'; you may edit it by hand. The next run applies it.\n"
           "# action: keep | rename (needs label) | merge:<theme id> | delete\n")
@@ -43,7 +46,7 @@ def read_review(path: Path) -> tuple[dict[int, dict[str, Any]], dict[int, list[s
         raise UsageError(f"reviewed table not found: {path}",
                          hint="pass the themes.xlsx (or themes.csv) a curator filled in")
     xlsx = path.suffix.lower() == ".xlsx"
-    rows = _xlsx_rows(path) if xlsx else _csv_rows(path)
+    rows = _table_rows(path)
     if not rows or "theme_id" not in rows[0]:
         raise UsageError(f"{path}: no 'theme_id' column in the themes table",
                          hint="use the themes sheet of a themes.xlsx written by a run")
@@ -82,7 +85,7 @@ def reviewed_decisions(table: Path, run_dir: Path) -> tuple[dict[int, dict[str, 
 
 def table_themes(path: Path) -> dict[int, str]:
     """``{theme id: automatic label}`` of the themes sheet, to check which run it came from."""
-    rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
+    rows = _table_rows(path)
     header = rows[0]
     found = {}
     for values in rows[1:]:
@@ -100,13 +103,8 @@ def run_members(run_dir: Path) -> tuple[dict[int, list[str]], dict[int, str]]:
     if not (units_file.is_file() and themes_file.is_file()):
         raise UsageError(f"{run_dir} is not a run folder with theme_units.jsonl and themes.json",
                          hint="pass --run with the run the reviewed table came from")
-    members: dict[int, list[str]] = {}
     with open(units_file, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                unit = json.loads(line)
-                if unit["theme"] >= 0:
-                    members.setdefault(int(unit["theme"]), []).append(unit["id"])
+        members = theme_members(json.loads(line) for line in handle if line.strip())
     themes = json.loads(themes_file.read_text(encoding="utf-8"))["themes"]
     return members, {int(t["id"]): t["label"] for t in themes}
 
@@ -137,7 +135,8 @@ def _decision(row: Mapping[str, Any], units: Any = None) -> dict[str, Any] | Non
         raise ValueError("rename without a curated_label")
     decision = {"label": label or None, "action": action, "notes": notes or None}
     if units is not None:
-        if not isinstance(units, list) or not all(isinstance(u, str) for u in units):
+        if not isinstance(units, list) or not all(isinstance(u, str) and UNIT_ID.match(u)
+                                                  for u in units):
             raise ValueError("units must be a list of unit ids (as in theme_units.jsonl)")
         decision["units"] = sorted(units)
     return decision
@@ -232,6 +231,23 @@ def apply_curation(themes: Sequence[dict[str, Any]], doc_rows: Sequence[dict[str
             ], rows, report
 
 
+def follow_merges(tid: int, decisions: Mapping[int, Mapping[str, Any]]) -> int | None:
+    """Where a theme ends after following merge decisions, whether or not those themes exist
+    in this run; None when the chain ends in a delete (or loops: :func:`apply_curation`
+    reports that as an error)."""
+    seen = set()
+    current = tid
+    while current not in seen:
+        seen.add(current)
+        match = ACTION.match((decisions.get(current) or {}).get("action", "keep"))
+        if match and match.group(1) == "delete":
+            return None
+        if not (match and match.group(2)):
+            return current
+        current = int(match.group(2))
+    return None
+
+
 def _final_target(tid: int, decisions: Mapping[int, Mapping[str, Any]], ids: set[int]
                   ) -> int | None:
     seen = []
@@ -252,6 +268,10 @@ def _final_target(tid: int, decisions: Mapping[int, Mapping[str, Any]], ids: set
             return current  # merging into a theme that no longer exists: keep the theme
         seen.append(current)
         current = nxt
+
+
+def _table_rows(path: Path) -> list[list[Any]]:
+    return _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
 
 
 def _xlsx_rows(path: Path) -> list[list[Any]]:
@@ -281,7 +301,7 @@ def _xlsx_members(path: Path) -> dict[int, list[str]] | None:
         if theme_id is None or document_id is None:
             continue
         members.setdefault(int(theme_id), []).extend(
-            f"{_text(document_id)}#{index}" for index in str(units or "").split())
+            unit_id(_text(document_id), int(index)) for index in str(units or "").split())
     return members
 
 

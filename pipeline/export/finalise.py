@@ -20,8 +20,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .curation import ACTION, apply_curation
-from .identity import MatchSettings, match_themes, registry
+from ..embed.units import split_unit_id
+from .curation import apply_curation, follow_merges
+from .identity import MatchSettings, match_themes, registry, theme_members
 
 log = logging.getLogger("rodedraden")
 
@@ -34,10 +35,7 @@ def finalise(outputs: Mapping[str, Any], previous: Mapping[str, Any] | None,
     ``settings``: the ``export`` section (match threshold and weights, review overlap)."""
     data = copy.deepcopy(dict(outputs["themes.json"]))
     raw = data["themes"]
-    members: dict[int, list[str]] = {}
-    for unit in outputs["theme_units.jsonl"]:
-        if unit["theme"] >= 0:
-            members.setdefault(int(unit["theme"]), []).append(unit["id"])
+    members = theme_members(outputs["theme_units.jsonl"])
     snapshots = {tid: d["units"] for tid, d in decisions.items() if d.get("units")}
     matching = match_themes(raw, members, previous, snapshots, MatchSettings(
         settings.theme_match_threshold, settings.theme_match_term_weight,
@@ -82,8 +80,8 @@ def _review(themes: Sequence[dict[str, Any]], units: Sequence[Mapping[str, Any]]
             shown: Mapping[int, str]) -> dict[str, Any]:
     """Curated labels to look at again, and where the units of stale decisions went."""
     docs_now = {str(u["doc_id"]) for u in units}
-    known_before = {_doc(u) for d in decisions.values() for u in d.get("units", ())}
-    known_before |= {_doc(u) for t in (previous or {}).get("themes", [])
+    known_before = {split_unit_id(u)[0] for d in decisions.values() for u in d.get("units", ())}
+    known_before |= {split_unit_id(u)[0] for t in (previous or {}).get("themes", [])
                      for u in t.get("units", ())}
     review = []
     for theme in themes:
@@ -91,7 +89,7 @@ def _review(themes: Sequence[dict[str, Any]], units: Sequence[Mapping[str, Any]]
         lineage = theme.get("lineage") or {}
         reasons, overlap = [], None
         if decision is not None and decision["action"] != "delete" and decision.get("units"):
-            then = {_doc(u) for u in decision["units"]} & docs_now
+            then = {split_unit_id(u)[0] for u in decision["units"]} & docs_now
             now = set(theme["documents"]) & (known_before or docs_now)
             overlap = round(len(then & now) / len(then | now), 3) if then | now else 0.0
             if overlap < min_overlap:
@@ -101,7 +99,7 @@ def _review(themes: Sequence[dict[str, Any]], units: Sequence[Mapping[str, Any]]
             reasons.append(f"T{lineage['continues']} split; this theme holds the largest "
                            "part of its units")
         merged = [t for t in lineage.get("merged_with", [])
-                  if _merge_target(t, decisions) != theme["id"]]   # not the curator's merges
+                  if follow_merges(t, decisions) != theme["id"]]   # not the curator's merges
         if decision is not None and merged:
             reasons.append("merged with " + ", ".join(f"T{t}" for t in merged))
         theme["review"] = reasons
@@ -123,6 +121,18 @@ def _review(themes: Sequence[dict[str, Any]], units: Sequence[Mapping[str, Any]]
                         "share_no_longer_in_corpus": round(counts["gone"] / len(held), 3)
                         if held else None})
     return {"review": review, "stale_details": details}
+
+
+def stale_destinations(stale: Mapping[str, Any], most: int = 4) -> str:
+    """Where a stale decision's units went, for people: "T4 'Techniek' (60%), not in the
+    corpus any more (40%)" (the log and the report say it the same way)."""
+    went = [f"T{w.get('theme')} {w.get('label')!r} ({float(w.get('share') or 0):.0%})"
+            if (w.get("theme") or 0) >= 0 else f"no theme ({float(w.get('share') or 0):.0%})"
+            for w in (stale.get("went_to") or [])[:most] if isinstance(w, Mapping)]
+    gone = stale.get("share_no_longer_in_corpus")
+    if gone:
+        went.append(f"not in the corpus any more ({float(gone):.0%})")
+    return ", ".join(went) or "unknown (the decision has no units)"
 
 
 def _lineage_summary(summary: Mapping[str, Any], stable_to_final: Mapping[int, int | None]
@@ -157,20 +167,6 @@ def _log(lineage: Mapping[str, Any], report: Mapping[str, Any]) -> None:
     for item in report["review"]:
         log.warning("curation: review the label %r of T%s: %s", item["label"], item["theme"],
                     "; ".join(item["reasons"]))
-
-
-def _merge_target(tid: int, decisions: Mapping[int, Mapping[str, Any]]) -> int:
-    """Where merge decisions lead from ``tid`` (itself when none)."""
-    seen = {tid}
-    while (match := ACTION.match((decisions.get(tid) or {}).get("action", ""))) \
-            and match.group(2) and int(match.group(2)) not in seen:
-        tid = int(match.group(2))
-        seen.add(tid)
-    return tid
-
-
-def _doc(unit_id: str) -> str:
-    return str(unit_id).rsplit("#", 1)[0]
 
 
 def _final_ids(mapping: Mapping[int, int], kept: Mapping[int, Any]) -> dict[int, int | None]:

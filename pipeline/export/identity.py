@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -201,6 +201,15 @@ def _record(stable: int, cand: Candidate | None, match: dict[str, Any] | None,
             "term_similarity": None if match is None else round(float(match["terms"]), 3),
             "split_from": split_from, "merged_with": merged_with,
             "previous_split": was_split, "text": text}
+
+
+def theme_members(units: Iterable[Mapping[str, Any]]) -> dict[int, list[str]]:
+    """Unit ids per theme from theme_units rows (outliers, theme -1, left out)."""
+    members: dict[int, list[str]] = {}
+    for unit in units:
+        if unit["theme"] >= 0:
+            members.setdefault(int(unit["theme"]), []).append(unit["id"])
+    return members
 
 
 def registry(themes: Sequence[Mapping[str, Any]], members: Mapping[int, Sequence[str]],

@@ -23,6 +23,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..themes.profile import names_of
+from .finalise import stale_destinations
 
 ENTITY_TYPES = {"REGION": ("region", "REGION"), "ORGANISATION": ("organisation", "ORG"),
                 "DOELGROEP": ("doelgroep", "DOELGROEP")}
@@ -79,7 +80,7 @@ def build_report(records: Sequence[Mapping[str, Any]], theme_data: Mapping[str, 
         "left_out": sum(not d["full"] for d in documents),
         "filter_json": script_json(_filter_data(records, lookup, labels)),
         "provenance": _provenance(records),
-        "curation_notes": _curation_notes(theme_data, labels),
+        "curation_notes": _curation_notes(theme_data),
     }
     return _environment().get_template("report.html.j2").render(**context)
 
@@ -273,7 +274,7 @@ def _theme(theme: Mapping[str, Any], titles: Mapping[str, str],
     }
 
 
-def _curation_notes(theme_data: Mapping[str, Any], labels: Mapping[str, str]) -> list[str]:
+def _curation_notes(theme_data: Mapping[str, Any]) -> list[str]:
     """One line per curator's decision whose theme is gone: where its units went."""
     curation = theme_data.get("curation") if isinstance(theme_data.get("curation"),
                                                         Mapping) else {}
@@ -281,15 +282,10 @@ def _curation_notes(theme_data: Mapping[str, Any], labels: Mapping[str, str]) ->
     for stale in curation.get("stale_details") or []:
         if not isinstance(stale, Mapping):
             continue
-        went = ", ".join(f"#{w.get('theme')} {labels.get(_key(w.get('theme')), '')} "
-                         f"({float(w.get('share') or 0):.0%})"
-                         for w in stale.get("went_to") or [] if isinstance(w, Mapping))
-        gone = stale.get("share_no_longer_in_corpus")
-        if gone:
-            went = ", ".join(filter(None, [went, f"no longer in the corpus ({float(gone):.0%})"]))
         label = f" \u201c{stale.get('label')}\u201d" if stale.get("label") else ""
+        went = stale_destinations(stale, most=10)
         notes.append(f"Decision for theme #{stale.get('theme')}{label} ({stale.get('action')}): "
-                     f"that theme no longer exists; its units: {went or 'unknown'}.")
+                     f"that theme no longer exists; its units: {went}.")
     return notes
 
 

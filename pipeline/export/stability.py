@@ -36,9 +36,9 @@ from ..runner import Runner
 from ..settings import Settings
 from ..stages import all_stages
 from ..storage import dumps, write_text
-from .curation import curation_text
+from .curation import curation_text, with_members
+from .identity import theme_members
 
-SCENARIOS = ("add", "remove", "reseed")
 FATES = ("kept", "flagged", "stale", "silent", "removed")
 
 
@@ -120,14 +120,11 @@ def _scenario(first_docs, second_docs, settings: Settings, seed: int, second_see
     (out / "latest").unlink(missing_ok=True)   # each scenario starts without a previous run
     first = _run(first_docs, settings, seed, pool_dir, out)
     themes = _read(first / "themes.json")["themes"]
-    members: dict[int, list[str]] = {}
-    for unit in _lines(first / "theme_units.jsonl"):
-        if unit["theme"] >= 0:
-            members.setdefault(unit["theme"], []).append(unit["id"])
+    members = theme_members(_lines(first / "theme_units.jsonl"))
     labels = {t["id"]: f"label {t['id']}" for t in themes}
-    write_text(curation, curation_text({
-        tid: {"label": label, "action": "rename", "notes": None,
-              "units": sorted(members.get(tid, []))} for tid, label in labels.items()}))
+    write_text(curation, curation_text(with_members({
+        tid: {"label": label, "action": "rename", "notes": None}
+        for tid, label in labels.items()}, members)))
     second = _run(second_docs, settings, second_seed, pool_dir, out)
     after = _read(second / "themes.json")
     common = {d["id"] for d in first_docs} & {d["id"] for d in second_docs}

@@ -26,7 +26,7 @@ from ..errors import StageFailedError
 from ..runner import StageContext
 from .curation import load_curation
 from .database import build_database
-from .finalise import finalise
+from .finalise import finalise, stale_destinations
 from .records import SCHEMA_VERSION, document_records
 from .report import build_report
 from .spreadsheets import csv_text, workbook_bytes
@@ -55,15 +55,10 @@ def export(ctx: StageContext, ingest: dict[str, Any], entities: dict[str, Any],
                                  decisions, settings.export)
     theme_data = themes["themes.json"]
     for stale in theme_data["curation"]["stale_details"]:
-        went = ", ".join(f"T{w['theme']} {w['label']!r} ({w['share']:.0%})" if w["theme"] >= 0
-                         else f"no theme ({w['share']:.0%})" for w in stale["went_to"][:4])
-        gone = stale["share_no_longer_in_corpus"]
-        if gone:
-            went = ", ".join(filter(None, [went, f"not in the corpus any more ({gone:.0%})"]))
         log.warning("export: curation decision for T%s (%s%s) names a theme that no longer "
                     "exists; its units: %s (kept in %s)", stale["theme"],
                     stale["action"], f" {stale['label']!r}" if stale["label"] else "",
-                    went or "unknown (the decision has no units)", settings.export.curation_file)
+                    stale_destinations(stale), settings.export.curation_file)
     figures = relabel_figures(themes.get("_figures"), final_ids, theme_data["themes"])
     # No run id: a record must be the same whenever the same inputs and config produce it
     # (and this stage's output is reused by later runs); run.json says which run wrote it.

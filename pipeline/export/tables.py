@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..embed.units import split_unit_id
 from ..themes.profile import names_of
 
 REVIEW_COLUMNS = ("curated_label", "action", "notes")
@@ -56,7 +57,7 @@ def _members_table(units: Sequence[Mapping[str, Any]]) -> Table:
     per: dict[tuple[int, str], list[str]] = defaultdict(list)
     for unit in units:
         if unit["theme"] >= 0:
-            per[(unit["theme"], unit["doc_id"])].append(str(unit["id"]).rsplit("#", 1)[1])
+            per[(unit["theme"], unit["doc_id"])].append(str(split_unit_id(unit["id"])[1]))
     rows = [[tid, doc, " ".join(indexes)] for (tid, doc), indexes in sorted(per.items())]
     return Table(MEMBERS_SHEET, ["theme_id", "document_id", "units"], rows, hidden=True)
 

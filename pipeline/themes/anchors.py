@@ -13,9 +13,9 @@ So a few added or removed stories, another seed or another machine's floating-po
 do not redraw the map the curator reviewed, while new material can still form new themes.
 
 Why constraints and not softer guidance: soft votes (the curated grouping counted as extra
-consensus members) still let a new cluster pull part of a curated theme away or force two
-curated themes together when the number of themes is tight (measured: README, "Curated themes
-survive a changing corpus"). Why not seeding centroids: the consensus's k-means members run on
+consensus members, tried while building this and not kept) still let a new cluster pull part
+of a curated theme away or force two curated themes together when the number of themes is
+tight. Why not seeding centroids: the consensus's k-means members run on
 UMAP layouts whose coordinates change with every input, so an earlier centroid means nothing
 in the next layout; pairs of units mean the same in every layout.
 
@@ -24,15 +24,13 @@ Only the groups matter here, never the labels: editing a curated label does not 
 
 from __future__ import annotations
 
-import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-MERGE = re.compile(r"^merge:(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -48,18 +46,17 @@ def anchor_groups(decisions: Mapping[int, Mapping[str, Any]]) -> Anchors:
     """Unit-id groups from curators' decisions that carry units: kept and renamed themes as
     they were reviewed, merged themes together with their target. Deleted themes anchor
     nothing; a unit claimed by two groups (reviews of different runs) by none."""
+    from ..export.curation import follow_merges  # here: export imports the themes package
+
     groups: dict[int, set[str]] = {}
     merged = 0
     for tid, decision in sorted(decisions.items()):
         units = decision.get("units")
-        target = _target(int(tid), decisions)
+        target = follow_merges(int(tid), decisions)
         if units and target is not None:
             groups.setdefault(target, set()).update(units)
             merged += target != int(tid)
-    claimed: dict[str, int] = {}
-    for members in groups.values():
-        for unit in members:
-            claimed[unit] = claimed.get(unit, 0) + 1
+    claimed = Counter(unit for members in groups.values() for unit in members)
     return Anchors([sorted(u for u in members if claimed[u] == 1)
                     for _, members in sorted(groups.items())], merged)
 
@@ -71,23 +68,6 @@ def anchor_indices(groups: Sequence[Sequence[str]], unit_ids: Sequence[str]) -> 
     found = [np.array(sorted(position[u] for u in group if u in position), dtype=np.int64)
              for group in groups]
     return [indices for indices in found if len(indices)]
-
-
-def _target(tid: int, decisions: Mapping[int, Mapping[str, Any]]) -> int | None:
-    """Where a theme ends after following merge decisions; None when it is deleted (or the
-    merges form a cycle, which the export stage reports as an error)."""
-    seen = set()
-    current = tid
-    while current not in seen:
-        seen.add(current)
-        action = (decisions.get(current) or {}).get("action", "keep")
-        if action == "delete":
-            return None
-        match = MERGE.match(action)
-        if not match:
-            return current
-        current = int(match.group(1))
-    return None
 
 
 def load_anchor_groups(curation_file: str, enabled: bool) -> Anchors:

@@ -6,8 +6,8 @@ Running it ``members`` times with derived seeds and clustering the co-associatio
 share of runs that put two units together) with average linkage keeps only the groupings the
 runs agree on: the result changes far less with the seed and is at least as accurate. It is a
 BERTopic cluster model (``fit`` and ``labels_``); BERTopic then gets an identity reduction.
-Themes a curator reviewed can take part as extra votes (``anchors``), so the next run keeps
-them together (:mod:`pipeline.themes.anchors`).
+Themes a curator reviewed can constrain the linkage (``anchors``): their units stay together
+and apart from other curated themes (:mod:`pipeline.themes.anchors`).
 
 Memory grows with the square of the number of units (a float32 n x n matrix): fine for a few
 thousand units, refused above :data:`MAX_UNITS`.

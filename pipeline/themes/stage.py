@@ -31,7 +31,7 @@ from .describe import describe_themes
 from .figures import theme_figures
 from .model import cluster_only, clustering_is_partition, fit_themes, make_layouts
 from .profile import names_of
-from .vocabulary import entity_stop_words, name_words, narrative_words, stop_words
+from .vocabulary import theme_stop_words
 
 log = logging.getLogger("rodedraden")
 
@@ -73,11 +73,7 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
     resolved = resolve(ts, len(units), len(documents), len(anchored) if keep else 0,
                        anchors.merged if keep else 0)
     resolved["anchored_themes"] = len(anchored)
-    vectorizer = ts.vectorizer
-    words = sorted(set(stop_words(vectorizer)) | entity_stop_words(
-        entity_docs or [], vectorizer.entity_stop_words, texts, vectorizer.token_pattern)
-        | (name_words(texts, vectorizer.token_pattern) if vectorizer.name_stop_words else set())
-        | narrative_words(texts, vectorizer.token_pattern, vectorizer.narrative_lemmas))
+    words = theme_stop_words(ts.vectorizer, texts, entity_docs or [])
     catalogue = load_catalogue(ts.catalogue.path)
     memo = memo or memory_memo()
     encoder = RememberedEncoder(settings.embed, texts, memo,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -33,10 +34,49 @@ def stop_words(settings: VectorizerSettings) -> list[str]:
     return sorted(words)
 
 
+@dataclass(frozen=True)
+class CorpusWords:
+    """The corpus's words, lower-cased, by how they are written: scanned once, asked by
+    every rule below. ``lower``: written in lower case somewhere; ``titled``: written with
+    an initial capital only in its first letter (not an acronym); ``every``: all of them."""
+
+    lower: frozenset[str]
+    titled: frozenset[str]
+    every: frozenset[str]
+
+
+def corpus_words(texts: Iterable[str], token_pattern: str) -> CorpusWords:
+    pattern = re.compile(token_pattern)
+    lower, titled, every = set(), set(), set()
+    for text in texts:
+        for token in pattern.findall(text):
+            folded = token.lower()
+            every.add(folded)
+            if token.islower():
+                lower.add(token)
+            elif token == token.title() and not token.isupper():
+                titled.add(folded)
+    return CorpusWords(frozenset(lower), frozenset(titled), frozenset(every))
+
+
+def theme_stop_words(settings: VectorizerSettings, texts: Sequence[str],
+                     entity_docs: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Every word left out of theme terms: the stop-word lists, the names the entity stage
+    found, words written only as names, and the forms of narrative verbs."""
+    words = corpus_words(texts, settings.token_pattern)
+    found = set(stop_words(settings))
+    found |= entity_stop_words(entity_docs, settings.entity_stop_words, words,
+                               settings.token_pattern)
+    if settings.name_stop_words:
+        found |= name_words(words)
+    found |= narrative_words(words, settings.narrative_lemmas)
+    return sorted(found)
+
+
 def entity_stop_words(entity_docs: Iterable[Mapping[str, Any]], types: Sequence[str],
-                      texts: Iterable[str], token_pattern: str) -> set[str]:
+                      words: CorpusWords, token_pattern: str) -> set[str]:
     """The words of entity mentions of ``types`` that are names: tokens that never occur in
-    lower case in ``texts`` (a capitalised ordinary word also occurs uncapitalised)."""
+    lower case in the corpus (a capitalised ordinary word also occurs uncapitalised)."""
     if not types:
         return set()
     pattern = re.compile(token_pattern)
@@ -44,10 +84,7 @@ def entity_stop_words(entity_docs: Iterable[Mapping[str, Any]], types: Sequence[
     candidates = {token.lower() for doc in entity_docs for mention in doc.get("entities") or []
                   if mention.get("type") in wanted
                   for token in pattern.findall(str(mention.get("text", "")))}
-    if not candidates:  # no entity stage, or no names of these types: skip the corpus scan
-        return set()
-    ordinary = {token for text in texts for token in pattern.findall(text) if token.islower()}
-    return candidates - ordinary
+    return candidates - words.lower
 
 
 class PhraseAnalyzer:
@@ -98,32 +135,21 @@ class PhraseAnalyzer:
         self._pattern = re.compile(self.token_pattern)
 
 
-def name_words(texts: Iterable[str], token_pattern: str) -> set[str]:
+def name_words(words: CorpusWords) -> set[str]:
     """Words written only with an initial capital ("Ellen", "Verhage", "West-Brabant"),
     never in lower case and never all in capitals: names. A word that starts a sentence
     also occurs in lower case elsewhere, and acronyms (UWV, ROC) are not title-case."""
-    pattern = re.compile(token_pattern)
-    lower, titled = set(), set()
-    for text in texts:
-        for token in pattern.findall(text):
-            if token.islower():
-                lower.add(token)
-            elif token == token.title() and not token.isupper():
-                titled.add(token.lower())
-    return titled - lower
+    return set(words.titled - words.lower)
 
 
-def narrative_words(texts: Iterable[str], token_pattern: str, lemmas: Sequence[str]
-                    ) -> set[str]:
-    """Forms in ``texts`` of the verbs ``lemmas`` (spaCy's Dutch lookup lemmas: "dacht" is
+def narrative_words(words: CorpusWords, lemmas: Sequence[str]) -> set[str]:
+    """Forms in the corpus of the verbs ``lemmas`` (spaCy's Dutch lookup lemmas: "dacht" is
     "denken"); the lemmas themselves too."""
     if not lemmas:
         return set()
     table = _lemma_table()
     wanted = set(lemmas)
-    pattern = re.compile(token_pattern)
-    words = {token.lower() for text in texts for token in pattern.findall(text)}
-    return {word for word in words if word in wanted or table.get(word) in wanted}
+    return {word for word in words.every if word in wanted or table.get(word) in wanted}
 
 
 @lru_cache(maxsize=1)
