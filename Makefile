@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/pip --disable-pip-version-check
 ARGS   ?=
 
-.PHONY: run test setup model bench lint clean distclean doctor
+.PHONY: run test setup model bench devset lint clean distclean doctor
 
 run: $(STAMP)  ## run the whole pipeline on corpus/ (pass options with ARGS="--set ...")
 	$(BIN)/rodedraden run $(ARGS)
@@ -36,6 +36,9 @@ model:  ## try to install nl_core_news_sm 3.8.0 (needs network access to spaCy's
 
 bench: $(STAMP)  ## benchmarks (ratios against a baseline measured in the same run)
 	$(BIN)/python -m pipeline.bench $(ARGS)
+
+devset: $(STAMP)  ## scores on the real-text development set (texts in corpus/echt/, not in git)
+	$(BIN)/python -m pipeline.devset $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from .cli import _guarded, _runner, cli, common_options
-from .errors import RodedradenError
+from .errors import RodedradenError, UsageError
 
 
 @cli.group()
@@ -30,29 +30,73 @@ def evaluate() -> None:
 def evaluate_entities(gold: Path, **options: Any) -> None:
     """Precision, recall and F1 per entity type against gold annotations.
 
-    Runs ingest and entities (cached when nothing changed), prints the table and writes
-    metrics_entities.json into the run directory.
+    Gold with offsets (corpus/gold/entities.jsonl) is scored by spans and by id sets; gold with
+    document-level sets (corpus/gold/echt/entiteiten.jsonl, run with --corpus corpus/echt) by
+    names per document, with recall on the names no gazetteer lists. Runs ingest and entities
+    (cached when nothing changed), prints the table and writes metrics_entities.json into the
+    run directory.
     """
-    from .entities.evaluate import evaluate as score
-    from .entities.evaluate import format_table, load_gold, realign
+    from .entities.evaluate_documents import is_document_gold
     from .storage import write_json
 
-    result = _runner(**options).run(["entities"])
+    if not gold.is_file():
+        raise UsageError(f"gold file not found: {gold}",
+                         hint="pass --gold with a JSONL file of annotated documents")
+    runner = _runner(**options)
+    result = runner.run(["entities"])
     texts = {d["id"]: d["text"] for d in result.outputs["ingest"]["corpus.jsonl"]}
-    reference, alignment = realign(load_gold(gold), texts)
     predicted = {r["id"]: r["entities"] for r in result.outputs["entities"]["documents.jsonl"]}
-    metrics = score(predicted, reference)
-    metrics["alignment"] = alignment
+    if is_document_gold(gold):
+        metrics, lines = _score_document_sets(gold, texts, predicted,
+                                              runner.settings.entities.gazetteer_dir)
+    else:
+        metrics, lines = _score_spans(gold, texts, predicted)
     metrics["pipeline"] = result.outputs["entities"]["entities_summary.json"]["pipeline"]
     metrics["gold"] = str(gold)
     target = result.run_dir / "metrics_entities.json"
     write_json(target, metrics)
-    click.echo(format_table(metrics))
+    click.echo("\n".join(lines))
     click.echo(f"pipeline: {metrics['pipeline']['description']}")
-    if alignment["realigned"] or alignment["unaligned"]:
-        click.echo(f"gold spans re-aligned to the current cleaned text: {alignment['realigned']}"
-                   f", not found (dropped): {alignment['unaligned']}")
     click.echo(f"written: {target}")
+
+
+def _score_spans(gold: Path, texts: dict[str, str], predicted: dict[str, Any]
+                 ) -> tuple[dict[str, Any], list[str]]:
+    from .entities.evaluate import evaluate as score
+    from .entities.evaluate import format_table, load_gold, realign
+
+    reference, alignment = realign(load_gold(gold), texts)
+    metrics = score(predicted, reference)
+    metrics["alignment"] = alignment
+    lines = [format_table(metrics)]
+    if alignment["realigned"] or alignment["unaligned"]:
+        lines.append(f"gold spans re-aligned to the current cleaned text: "
+                     f"{alignment['realigned']}, not found (dropped): {alignment['unaligned']}")
+    return metrics, lines
+
+
+def _score_document_sets(gold: Path, texts: dict[str, str], predicted: dict[str, Any],
+                         gazetteer_dir: str) -> tuple[dict[str, Any], list[str]]:
+    from .entities.evaluate_documents import (
+        evaluate_documents,
+        format_document_table,
+        load_document_gold,
+        missing_forms,
+    )
+    from .entities.gazetteer import load_gazetteer
+
+    reference = load_document_gold(gold)
+    gazetteer = load_gazetteer(gazetteer_dir)
+    metrics = evaluate_documents(predicted, reference, known=lambda f: bool(gazetteer.lookup(f)))
+    absent = missing_forms(reference, texts)
+    metrics["forms_not_in_text"] = absent
+    lines = [format_document_table(metrics)]
+    if absent:
+        lines.append(f"warning: {len(absent)} gold form(s) do not occur in their text (another "
+                     f"copy of the page?), e.g. {absent[0]}")
+    return metrics, lines
+
+
 # -- themes commands --
 
 
@@ -60,10 +104,19 @@ def evaluate_entities(gold: Path, **options: Any) -> None:
 @click.option("--labels", type=click.Path(path_type=Path), required=True,
               help="JSONL file with 'id' and the reference label of each document.")
 @click.option("--label-field", required=True, help="Field of --labels holding the label.")
+@click.option("--further-field", default=None,
+              help="Field of --labels listing further reference themes (catalogue precision "
+              "counts a label right when it names one of them).")
+@click.option("--catalogue-map", type=click.Path(path_type=Path), default=None,
+              help="YAML: catalogue entry name -> reference theme id; adds catalogue label "
+              "precision.")
 @common_options
 @_guarded
-def evaluate_themes(labels: Path, label_field: str, **options: Any) -> None:
-    """NMI, ARI and unassigned share of the document themes against reference labels.
+def evaluate_themes(labels: Path, label_field: str, further_field: str | None,
+                    catalogue_map: Path | None, **options: Any) -> None:
+    """AMI, NMI, ARI and unassigned share of the document themes against reference labels,
+    the top-2 hit rate, plain k-means on the same document vectors for comparison, and the
+    precision of catalogue labels.
 
     --corpus may be a folder or one .jsonl file ({id, text}). Runs the pipeline up to themes
     (cached when nothing changed), prints the table and writes evaluation_themes.json into the
@@ -81,10 +134,13 @@ def evaluate_themes(labels: Path, label_field: str, **options: Any) -> None:
     reference = read_labels(labels, label_field)
     options["corpus"] = corpus_folder(options["corpus"], options["out"])
     result = _runner(**options).run(["themes"])
-    assigned = document_assignments(result.outputs["themes"]["document_themes.jsonl"],
+    themes_out = result.outputs["themes"]
+    assigned = document_assignments(themes_out["document_themes.jsonl"],
                                     result.outputs["ingest"]["manifest.jsonl"])
     scores = evaluate(reference, assigned)
-    unsupervised = result.outputs["themes"]["metrics_themes.json"]
+    scores.update(_reference_measures(result, reference, labels, further_field, catalogue_map,
+                                      scores["themes"]))
+    unsupervised = themes_out["metrics_themes.json"]
     report = {**scores, "labels": str(labels), "label_field": label_field,
               "metrics_themes": unsupervised, "run_id": result.run_id,
               "seconds": round(result.seconds, 1)}
@@ -92,6 +148,44 @@ def evaluate_themes(labels: Path, label_field: str, **options: Any) -> None:
     write_json(target, report)
     click.echo(format_table(scores, unsupervised))
     click.echo(f"run {result.run_id} ({result.seconds:.1f} s); written: {target}")
+
+
+def _reference_measures(result: Any, reference: dict[str, str], labels: Path,
+                        further_field: str | None, catalogue_map: Path | None,
+                        found_themes: int) -> dict[str, Any]:
+    """Top-2 hit rate, the k-means baseline and catalogue precision for evaluate themes."""
+    from collections import defaultdict
+
+    from .themes.reference import (
+        catalogue_precision,
+        document_vectors,
+        kmeans_baseline,
+        majority_reference,
+        read_catalogue_map,
+        read_further,
+        top2_hit_rate,
+    )
+
+    rows = result.outputs["themes"]["document_themes.jsonl"]
+    documents_of: dict[int, list[str]] = defaultdict(list)
+    for row in rows:
+        if int(row["main_theme"]) >= 0:
+            documents_of[int(row["main_theme"])].append(str(row["id"]))
+    mapped = majority_reference(documents_of, reference)
+    embed = result.outputs["embed"]
+    ids = sorted(d for d in reference if any(str(r["id"]) == d for r in rows))
+    vectors = document_vectors(embed["units.jsonl"], embed["embeddings.npy"], ids)
+    measures: dict[str, Any] = {
+        "top2_hit_rate": top2_hit_rate(rows, reference, mapped),
+        "kmeans": kmeans_baseline(vectors, [reference[d] for d in ids],
+                                  [found_themes, len(set(reference.values()))]),
+    }
+    if catalogue_map is not None:
+        further = read_further(labels, further_field) if further_field else {}
+        themes = result.outputs["themes"]["themes.json"]["themes"]
+        measures["catalogue"] = catalogue_precision(themes, reference, further,
+                                                    read_catalogue_map(catalogue_map))
+    return measures
 
 
 @cli.command()

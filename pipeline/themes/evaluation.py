@@ -101,14 +101,21 @@ def evaluate(labels: Mapping[str, str], assigned: Mapping[str, int]) -> dict[str
 
 def format_table(result: Mapping[str, Any], unsupervised: Mapping[str, Any]) -> str:
     rows = [("documents", result["documents"]), ("reference labels", result["reference_labels"]),
-            ("themes", result["themes"]), ("NMI", result["nmi"]), ("ARI", result["ari"]),
-            ("NMI (assigned only)", result["nmi_assigned"]),
-            ("unassigned share", result["unassigned_share"]),
-            ("not in run (skipped by ingest)", result["not_in_run"]),
-            ("seed stability (ARI)", unsupervised.get("stability_ari")),
-            ("NPMI coherence", unsupervised.get("npmi")),
-            ("topic diversity", unsupervised.get("diversity")),
-            ("silhouette", unsupervised.get("silhouette"))]
+            ("themes", result["themes"]), ("AMI", result.get("ami")), ("NMI", result["nmi"]),
+            ("ARI", result["ari"]), ("NMI (assigned only)", result["nmi_assigned"]),
+            ("top-2 hit rate", result.get("top2_hit_rate"))]
+    for k, baseline in sorted((result.get("kmeans") or {}).items(), key=lambda kv: int(kv[0])):
+        rows.append((f"k-means AMI / NMI (k={k})", f"{baseline['ami']} / {baseline['nmi']}"))
+    catalogue = result.get("catalogue")
+    if catalogue:
+        rows.append(("catalogue label precision",
+                     f"{catalogue['precision']} ({catalogue['right']} of {catalogue['judged']})"))
+    rows += [("unassigned share", result["unassigned_share"]),
+             ("not in run (skipped by ingest)", result["not_in_run"]),
+             ("seed stability (ARI)", unsupervised.get("stability_ari")),
+             ("NPMI coherence", unsupervised.get("npmi")),
+             ("topic diversity", unsupervised.get("diversity")),
+             ("silhouette", unsupervised.get("silhouette"))]
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"  {name:<{width}}  {'-' if value is None else value}"
                      for name, value in rows)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.metrics import (
+    adjusted_mutual_info_score,
     adjusted_rand_score,
     normalized_mutual_info_score,
     silhouette_score,
@@ -98,6 +99,7 @@ def label_metrics(reference: Sequence[Any], predicted: Sequence[int]) -> dict[st
     assigned = predicted >= 0
     return {
         "documents": int(len(predicted)),
+        "ami": _round(adjusted_mutual_info_score(reference, predicted)),
         "nmi": _round(normalized_mutual_info_score(reference, predicted)),
         "ari": _round(adjusted_rand_score(reference, predicted)),
         "nmi_assigned": _round(normalized_mutual_info_score(reference[assigned],
