@@ -37,7 +37,7 @@ model:  ## try to install nl_core_news_sm 3.8.0 (needs network access to spaCy's
 bench: $(STAMP)  ## benchmarks (ratios against a baseline measured in the same run)
 	$(BIN)/python -m pipeline.bench $(ARGS)
 
-devset: $(STAMP)  ## scores on the real-text development set (texts in corpus/echt/, not in git)
+devset: $(STAMP)  ## scores on the real-text development set (texts in corpus/gold/echt/teksten/, not in git)
 	$(BIN)/python -m pipeline.devset $(ARGS)
 
 lint: $(STAMP)

@@ -31,7 +31,7 @@ def evaluate_entities(gold: Path, **options: Any) -> None:
     """Precision, recall and F1 per entity type against gold annotations.
 
     Gold with offsets (corpus/gold/entities.jsonl) is scored by spans and by id sets; gold with
-    document-level sets (corpus/gold/echt/entiteiten.jsonl, run with --corpus corpus/echt) by
+    document-level sets (corpus/gold/echt/entiteiten.jsonl, run with --corpus corpus/gold/echt/teksten) by
     names per document, with recall on the names no gazetteer lists. Runs ingest and entities
     (cached when nothing changed), prints the table and writes metrics_entities.json into the
     run directory.

@@ -1,12 +1,12 @@
 """Rebuild every figure measured on the real-text development set: ``make devset``.
 
 The texts are public web pages that may not be kept in git. ``corpus/gold/echt/bronnen.jsonl``
-records each text's URL, retrieval date and SHA-256; whoever has the texts in ``corpus/echt/``
+records each text's URL, retrieval date and SHA-256; whoever has the texts in ``corpus/gold/echt/teksten/``
 (one ``<id>.txt`` per text) can check them here and rebuild the entity and theme scores. A text
 that is missing or differs from its hash is reported by id and never silently left out:
 the run stops, since a figure over another set of texts is another figure.
 
-    python -m pipeline.devset [--texts corpus/echt] [--config configs/default.yaml] [--check]
+    python -m pipeline.devset [--texts corpus/gold/echt/teksten] [--config configs/default.yaml] [--check]
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def check_texts(texts: Path, sources: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.devset", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--texts", type=Path, default=Path("corpus/echt"))
+    parser.add_argument("--texts", type=Path, default=GOLD / "teksten")
     parser.add_argument("--config", default=None, help="config for both evaluations")
     parser.add_argument("--out", default="outputs")
     parser.add_argument("--check", action="store_true", help="only check the texts")

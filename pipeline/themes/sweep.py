@@ -17,7 +17,7 @@ from ..storage import atomic_open
 
 METRIC_COLUMNS = ("themes", "rode_draden", "npmi", "diversity", "outlier_share_units",
                   "outlier_share_documents", "silhouette", "stability_ari")
-LABEL_COLUMNS = ("nmi", "ari", "nmi_assigned", "unassigned_share")
+LABEL_COLUMNS = ("ami", "nmi", "ari", "nmi_assigned", "unassigned_share")
 
 
 def parse_grid(items: Sequence[str]) -> dict[str, list[Any]]:
