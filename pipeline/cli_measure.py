@@ -31,10 +31,10 @@ def evaluate_entities(gold: Path, **options: Any) -> None:
     """Precision, recall and F1 per entity type against gold annotations.
 
     Gold with offsets (corpus/gold/entities.jsonl) is scored by spans and by id sets; gold with
-    document-level sets (corpus/gold/echt/entiteiten.jsonl, run with --corpus corpus/gold/echt/teksten) by
-    names per document, with recall on the names no gazetteer lists. Runs ingest and entities
-    (cached when nothing changed), prints the table and writes metrics_entities.json into the
-    run directory.
+    document-level sets (corpus/gold/echt/entiteiten.jsonl, with --corpus
+    corpus/gold/echt/teksten) by names per document, with recall on the names no gazetteer
+    lists. Runs ingest and entities (cached when nothing changed), prints the table and writes
+    metrics_entities.json into the run directory.
     """
     from .entities.evaluate_documents import is_document_gold
     from .storage import write_json
@@ -174,7 +174,11 @@ def _reference_measures(result: Any, reference: dict[str, str], labels: Path,
     mapped = majority_reference(documents_of, reference)
     embed = result.outputs["embed"]
     ids = sorted(d for d in reference if any(str(r["id"]) == d for r in rows))
-    vectors = document_vectors(embed["units.jsonl"], embed["embeddings.npy"], ids)
+    # the baseline is k-means on the encoder's vectors alone, without the lexical part
+    semantic = embed["embed_summary.json"].get("semantic_dimensions")
+    matrix = embed["embeddings.npy"]
+    vectors = document_vectors(embed["units.jsonl"], matrix[:, :semantic] if semantic else matrix,
+                               ids)
     measures: dict[str, Any] = {
         "top2_hit_rate": top2_hit_rate(rows, reference, mapped),
         "kmeans": kmeans_baseline(vectors, [reference[d] for d in ids],

@@ -1,12 +1,12 @@
 """Rebuild every figure measured on the real-text development set: ``make devset``.
 
 The texts are public web pages that may not be kept in git. ``corpus/gold/echt/bronnen.jsonl``
-records each text's URL, retrieval date and SHA-256; whoever has the texts in ``corpus/gold/echt/teksten/``
-(one ``<id>.txt`` per text) can check them here and rebuild the entity and theme scores. A text
-that is missing or differs from its hash is reported by id and never silently left out:
-the run stops, since a figure over another set of texts is another figure.
+records each text's URL, retrieval date and SHA-256; whoever has the texts in
+``corpus/gold/echt/teksten/`` (one ``<id>.txt`` per text) can check them here and rebuild the
+entity and theme scores. A text that is missing or differs from its hash is reported by id and
+never silently left out: the run stops, since a figure over other texts is another figure.
 
-    python -m pipeline.devset [--texts corpus/gold/echt/teksten] [--config configs/default.yaml] [--check]
+    python -m pipeline.devset [--texts DIR] [--config FILE] [--check]
 """
 
 from __future__ import annotations

@@ -147,9 +147,6 @@ def test_missing_model_folder_and_unknown_backend_are_config_errors(tmp_path):
     with pytest.raises(ConfigError) as unknown:
         load_config(None, ["embed.backend=word2vec"])
     assert "embed.backend" in unknown.value.message and "word2vec" in unknown.value.message
-    with pytest.raises(ConfigError) as lexical:
-        load_config(None, ["embed.backend=tfidf-svd", "embed.lexical_weight=1.0"])
-    assert "lexical_weight" in lexical.value.message
 
 
 # -- caching through the runner -------------------------------------------------------------

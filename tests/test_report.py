@@ -43,7 +43,7 @@ def entity(text: str, part: str, kind: str, ident: str, name: str, **extra) -> d
 
 def record(ident: str, title: str, text: str, entities: list, regions: list, groups: list,
            themes: list) -> dict:
-    return {"schema_version": "2.1", "id": ident,
+    return {"schema_version": "2.2", "id": ident,
             "metadata": {"title": title, "date": "2020-01-01", "source": f"verhalen/{ident}.md",
                          "format": "md", "record": None, "n_words": len(text.split()),
                          "language": {"code": "nl", "confidence": 1.0},

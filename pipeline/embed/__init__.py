@@ -11,7 +11,8 @@ STAGE = Stage(
     sections=("embed", "themes.unit", "themes.segment"), requires=("ingest",),
     external=external_inputs,
     summary=lambda out: {k: out["embed_summary.json"][k]
-                         for k in ("backend", "units", "dimensions")},
+                         for k in ("backend", "unit", "unit_reason", "units", "dimensions")
+                         if k in out["embed_summary.json"]},
     help="Cut documents into units and embed them (cached per unit).",
 )
 

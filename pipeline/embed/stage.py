@@ -8,6 +8,7 @@ Vectors are float32, stored in the cache as raw little-endian bytes rather than 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -17,14 +18,18 @@ from ..runner import StageContext
 from ..settings import Settings
 from ..storage import pack_floats, sha256_bytes, stable_hash, unpack_floats
 from .backends import TfidfSvdBackend, combine, semantic_backend
-from .units import make_units
+from .units import choose_unit, make_units
+
+log = logging.getLogger("rodedraden")
 
 
 def embed(ctx: StageContext, ingest: dict[str, Any]) -> dict[str, Any]:
     settings = ctx.settings.embed
     documents = ingest["corpus.jsonl"]
     by_id = {doc["id"]: doc for doc in documents}
-    units = make_units(documents, ctx.settings.themes.unit, ctx.settings.themes.segment)
+    unit, reason = choose_unit(documents, ctx.settings.themes.unit, ctx.settings.themes.segment)
+    log.info("embed: units are %ss (%s)", unit, reason)
+    units = make_units(documents, unit, ctx.settings.themes.segment)
     texts = [unit_text(by_id, unit) for unit in units]
     backend = semantic_backend(settings, texts)
 
@@ -44,12 +49,14 @@ def embed(ctx: StageContext, ingest: dict[str, Any]) -> dict[str, Any]:
     packed = ctx.map_cached("vectors", items, compute)
     vectors = np.stack([unpack_floats(p) for p in packed]) if packed \
         else np.zeros((0, 0), np.float32)
-    if settings.lexical_weight > 0 and units:
+    semantic_dimensions = vectors.shape[1] if units else 0
+    if settings.lexical_weight > 0 and units and backend.name != TfidfSvdBackend.name:
         lexical = TfidfSvdBackend(settings.tfidf, texts).encode(texts)
         vectors = combine(vectors, lexical, settings.lexical_weight)
     summary = {"backend": backend.name, "model_id": backend.model_id,
-               "unit": ctx.settings.themes.unit, "documents": len(documents),
+               "unit": unit, "unit_reason": reason, "documents": len(documents),
                "units": len(units), "dimensions": int(vectors.shape[1]) if units else 0,
+               "semantic_dimensions": int(semantic_dimensions),
                "lexical_weight": settings.lexical_weight}
     # How many units were embedded now and how fast is in run.json (the stage report): this
     # summary is cached with the vectors and must not depend on what the cache held.

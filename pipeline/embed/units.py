@@ -10,7 +10,7 @@ neighbour (a heading or a one-line quote says too little to be clustered on its 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..settings.themes import SegmentSettings
@@ -46,6 +46,21 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         cursor = match.end()
     spans.append((cursor, end))
     return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+def choose_unit(documents: Sequence[dict[str, Any]], unit: str,
+                settings: SegmentSettings) -> tuple[str, str]:
+    """The unit to cut documents into, and why: ``unit`` itself unless it is ``auto``."""
+    if unit != "auto":
+        return unit, f"themes.unit: {unit}"
+    lengths = sorted(len(str(doc.get("text", "")).split()) for doc in documents)
+    median = lengths[len(lengths) // 2] if lengths else 0
+    limit = settings.auto_document_words
+    if median <= limit:
+        return "document", (f"auto: the median document has {median} words (<= "
+                            f"themes.segment.auto_document_words {limit}): whole documents")
+    return "paragraph", (f"auto: the median document has {median} words (> "
+                         f"themes.segment.auto_document_words {limit}): paragraphs")
 
 
 def make_units(documents: Iterable[dict[str, Any]], unit: str,

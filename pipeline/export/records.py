@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-SCHEMA_VERSION = "2.1"
+SCHEMA_VERSION = "2.2"
 EMPTY_REGIONS = {"gemeenten": [], "arbeidsmarktregios": [], "provincies": [], "landen": [],
                  "plaatsen": [], "onzeker": []}
 

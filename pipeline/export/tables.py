@@ -63,8 +63,8 @@ def _members_table(units: Sequence[Mapping[str, Any]]) -> Table:
 
 
 def _themes_table(themes, per_theme, crosses, names, titles, top) -> Table:
-    header = ["theme_id", "label", "current_curated_label", "lineage", "review",
-              "top_terms", "units", "documents",
+    header = ["theme_id", "label", "current_curated_label", "catalogue_candidates", "lineage",
+              "review", "top_terms", "units", "documents",
               "share_of_units", "rode_draad", "spread_arbeidsmarktregios",
               "spread_provincies", "arbeidsmarktregios", "representative_passages",
               "doelgroepen", "organisation_kinds", "pps_share", "parent_theme",
@@ -79,6 +79,7 @@ def _themes_table(themes, per_theme, crosses, names, titles, top) -> Table:
             for p in theme.get("passages", [])[:3])
         rows.append([
             tid, theme["label"], theme.get("curated_label") or "",
+            _candidates(theme.get("catalogue_candidates") or []),
             (theme.get("lineage") or {}).get("text", ""), "; ".join(theme.get("review") or []),
             "; ".join(t["term"] for t in theme["terms"][:10]),
             theme["size"]["units"], theme["size"]["documents"],
@@ -91,9 +92,20 @@ def _themes_table(themes, per_theme, crosses, names, titles, top) -> Table:
             None if pps is None else round(pps, 3),
             theme.get("parent"), "", "", ""])
     return Table("themes", header, rows,
-                 wide=("lineage", "review", "top_terms", "arbeidsmarktregios",
-                       "representative_passages", "doelgroepen", "organisation_kinds"),
+                 wide=("catalogue_candidates", "lineage", "review", "top_terms",
+                       "arbeidsmarktregios", "representative_passages", "doelgroepen",
+                       "organisation_kinds"),
                  review=REVIEW_COLUMNS)
+
+
+def _candidates(candidates: Sequence[Mapping[str, Any]]) -> str:
+    """The catalogue entries that came closest, with their evidence: what a curator weighs
+    where the label abstained (similarity of the theme to the entry; seed lift: how much
+    more often the theme's texts name the entry's seed words than the corpus does)."""
+    return "; ".join(
+        f"{c['name']} (similarity {c['similarity']:.2f}"
+        + ("" if c.get("seed_lift") is None else f", seed lift {c['seed_lift']:.1f}") + ")"
+        for c in candidates)
 
 
 def _cross_table(name: str, themes, counts: Mapping[int, Counter], names) -> Table:

@@ -18,6 +18,11 @@ Auto = Literal["auto"]
 
 
 class SegmentSettings(Section):
+    auto_document_words: int = Field(
+        1500, ge=0, description="unit auto: documents are the units when the median document "
+        "has at most this many words (a story of a few pages has one main subject, and on "
+        "short praktijkverhalen paragraphs cluster by narrative voice: the sweep in the README), "
+        "paragraphs otherwise (long reports carry several subjects).")
     max_words: int = Field(
         180, ge=10, description="paragraph unit: a longer paragraph is split at sentence "
         "boundaries into pieces of at most about this many words.")
@@ -69,8 +74,9 @@ class ClusterSettings(Section):
     selection: Literal["eom", "leaf"] = Field(
         "eom", description="hdbscan cluster_selection_method; 'leaf' gives more, smaller themes.")
     n_clusters: int | Auto = Field(
-        "auto", description="kmeans/agglomerative/spectral: number of themes; auto: "
-        "sqrt(units / 2) clamped to 2..60.")
+        "auto", description="kmeans/agglomerative/spectral/consensus: number of themes; auto: "
+        "sqrt(units / 2), or 2·sqrt(documents) when each document is one unit, clamped to "
+        "2..60.")
     linkage: Literal["ward", "average", "complete"] = Field(
         "ward", description="agglomerative linkage.")
     n_neighbors: int = Field(15, ge=2, le=200, description="spectral: neighbours in the "
@@ -95,10 +101,11 @@ class VectorizerSettings(Section):
     max_df: float = Field(1.0, gt=0, le=1, description="Terms in a larger share of the themes "
                           "are dropped (reduce_frequent_words already damps them).")
     token_pattern: str = Field(
-        r"(?u)\b(?:\d+-)?[^\W\d_](?:[^\W_]|['’-](?=[^\W_]))+\b", description="Terms: words "
-        "of two or more letters or digits starting with a letter (no bare numbers), with "
-        "hyphens and apostrophes inside kept (West-Brabant, collega's, WW'ers, covid-19, "
-        "50-plussers). A Python regular expression with at most one group (the term).")
+        r"(?u)\b(?:\d+-)?[^\W\d_](?:[^\W_]|['’&-](?=[^\W_]))+\b", description="Terms: "
+        "words of two or more letters or digits starting with a letter (no bare numbers), with "
+        "hyphens, apostrophes and ampersands inside kept (West-Brabant, collega's, WW'ers, "
+        "covid-19, 50-plussers, O&O-fonds). A Python regular expression with at most one "
+        "group (the term).")
     spacy_stop_words: bool = Field(True, description="Use spaCy's Dutch stop-word list.")
     stop_words_file: str | None = Field(
         "configs/stopwoorden.txt", description="Extra domain stop words, one a line (relative to "
@@ -128,11 +135,16 @@ class VectorizerSettings(Section):
         "lower case, never all in capitals) are left out of theme terms: names of people, "
         "places and organisations say who and where (the entity columns), not what a theme "
         "is about. Acronyms such as UWV stay.")
+    merge_number: bool = Field(
+        True, description="Singular and plural of a word are one term (statushouder and "
+        "statushouders, regio and regio's), shown in the form the corpus uses more often. "
+        "Only when both forms occur; phrases stay as written.")
     narrative_lemmas: list[str] = Field(
         ["zeggen", "vertellen", "antwoorden", "spreken", "praten", "roepen",
          "lachen", "denken", "vinden", "weten", "geloven", "hopen", "durven", "merken",
          "zien", "kijken", "horen", "voelen", "gaan", "komen", "lopen", "zitten", "staan",
-         "liggen", "beginnen", "proberen"],
+         "liggen", "beginnen", "proberen", "benadrukken", "uitleggen", "verklaren",
+         "aangeven"],
         description="Every form of these verbs (saying, thinking, perceiving, going; found "
         "through spaCy's Dutch lookup lemmas, so 'durfde' and 'dacht' too) is left out of "
         "theme terms: such verbs carry the voice of an interview, not its subject. []: none.")
@@ -214,10 +226,18 @@ class AnchorSettings(Section):
 
 
 class ThemesSettings(Section):
-    unit: Literal["paragraph", "document", "window"] = Field(
-        "paragraph", description="What is clustered: paragraphs (one story can carry several "
-        "themes), whole documents, or sliding sentence windows. Document weights are always "
-        "aggregated from the units, weighted by length.")
+    unit: Literal["auto", "paragraph", "document", "window"] = Field(
+        "auto", description="What is clustered: paragraphs (one story can carry several "
+        "themes), whole documents, or sliding sentence windows; auto: documents for corpora of "
+        "short documents, else paragraphs (segment.auto_document_words; the choice and its "
+        "reason are logged and written to embed_summary.json and themes.json). Document weights "
+        "are always aggregated from the units, weighted by length.")
+    doelgroep_weight: float = Field(
+        0.5, ge=0, le=5, description="Weight of the target groups (doelgroepen) the entity "
+        "stage found in a unit, appended to its embedding for clustering only: who a story is "
+        "for is most of what it is about (statushouders, jongeren, 50-plussers), and a sentence "
+        "encoder blurs it. 0: embeddings alone. Used with catalogue.mode label; ignored when the "
+        "entity stage did not run.")
     segment: SegmentSettings = Field(default_factory=SegmentSettings,
                                      description="How documents are cut into units.")
     reduce: ReduceSettings = Field(default_factory=ReduceSettings,

@@ -16,7 +16,26 @@ from .catalogue import CatalogueEntry
 from .model import Encoder, FitResult
 from .profile import theme_profile
 
-LABEL_TERMS = 4
+LABEL_TERMS = 2        # a label names a theme in two terms; the term list says the rest
+LABEL_SCAN = 5         # a phrase among the first terms may stand in for its own word
+
+
+def short_label(terms: Sequence[str]) -> str:
+    """The theme's two best terms, where a phrase among its first five holding one of them
+    stands in for that word ("gebouwde omgeving" for "gebouwde"): a reader's name for the
+    theme, the term list besides it."""
+    chosen: list[str] = []
+    for term in terms[:LABEL_SCAN]:
+        words = set(term.split())
+        if any(words <= set(c.split()) for c in chosen):
+            continue                      # already said by a chosen phrase
+        inside = [i for i, c in enumerate(chosen) if set(c.split()) < words]
+        if inside:
+            chosen[inside[0]] = term      # the phrase says more than its word
+            chosen = [c for i, c in enumerate(chosen) if i not in inside[1:]]
+        elif len(chosen) < LABEL_TERMS:
+            chosen.append(term)
+    return ", ".join(chosen)
 EXCERPT_CHARS = 280
 
 
@@ -87,6 +106,27 @@ def curated_labels(centres: np.ndarray, catalogue: Sequence[CatalogueEntry],
     return labels
 
 
+CANDIDATES = 3
+
+
+def catalogue_candidates(centres: np.ndarray, catalogue: Sequence[CatalogueEntry],
+                         encode: Encoder | None, lift: np.ndarray | None = None
+                         ) -> list[list[dict[str, Any]]]:
+    """Per theme the closest catalogue entries with their evidence (similarity of centroid
+    and entry, seed lift of the theme's words), so a curator who gets no label, or doubts
+    one, sees what came close and why. The same numbers decide the label."""
+    if not catalogue or encode is None or not len(centres):
+        return [[] for _ in range(len(centres))]
+    similarity = centres @ encode([e.text for e in catalogue]).T
+    result = []
+    for theme, row in enumerate(similarity):
+        best = np.argsort(-row, kind="stable")[:CANDIDATES]
+        result.append([{"name": catalogue[int(e)].name, "similarity": round(float(row[e]), 4),
+                        "seed_lift": None if lift is None else round(float(lift[theme, e]), 3)}
+                       for e in best])
+    return result
+
+
 def passages(theme: int, topics: np.ndarray, embeddings: np.ndarray, centre: np.ndarray,
              units: Sequence[dict[str, Any]], texts: Sequence[str], n: int
              ) -> list[dict[str, Any]]:
@@ -149,10 +189,11 @@ def describe_themes(fit: FitResult, units: Sequence[dict[str, Any]], texts: Sequ
     topics = fit.topics
     themes = sorted(int(t) for t in set(topics.tolist()) if t >= 0)
     centres = centroids(embeddings, topics, themes)
+    lifts = seed_lift(texts, topics, themes, catalogue)
     labels = curated_labels(centres, catalogue, encode,
-                            settings.catalogue.label_min_similarity,
-                            seed_lift(texts, topics, themes, catalogue),
+                            settings.catalogue.label_min_similarity, lifts,
                             settings.catalogue.label_min_seed_lift)
+    candidates = catalogue_candidates(centres, catalogue, encode, lifts)
     nodes, parents = hierarchy(fit.model, texts, themes) if settings.hierarchy else ([], {})
     words = np.array([max(1, u["n_words"]) for u in units], dtype=float)
     records = []
@@ -165,9 +206,10 @@ def describe_themes(fit: FitResult, units: Sequence[dict[str, Any]], texts: Sequ
         docs = theme_docs.get(theme, {})
         record: dict[str, Any] = {
             "id": theme,
-            "label": ", ".join(term for term, _ in terms[:LABEL_TERMS]) or f"thema {theme}",
+            "label": short_label([term for term, _ in terms]) or f"thema {theme}",
             "curated_label": curated,
             "curated_similarity": similarity,
+            "catalogue_candidates": candidates[position],
             "terms": [{"term": term, "weight": weight} for term, weight in terms],
             "size": {"units": int(mask.sum()), "documents": len(docs)},
             "share": {"units": round(float(mask.mean()), 4),

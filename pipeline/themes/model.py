@@ -11,7 +11,7 @@ them in place.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,11 +131,13 @@ def fit_themes(texts: list[str], embeddings: np.ndarray, settings: ThemesSetting
                resolved: dict[str, Any], seed: int, stop_words: list[str],
                encode: Encoder | None, catalogue: list[CatalogueEntry],
                layouts: Layouts, describe: bool = True,
-               anchors: list[np.ndarray] | None = None) -> FitResult:
+               anchors: list[np.ndarray] | None = None,
+               variants: Mapping[str, str] | None = None) -> FitResult:
     """Fit BERTopic on units and reduce outliers.
 
     ``layouts``: where UMAP layouts are made and remembered (:func:`make_layouts`).
     ``anchors``: unit-index groups of curated themes (consensus clustering only).
+    ``variants``: singular and plural forms counted as one term (:func:`number_variants`).
     ``describe=False`` skips the representation models (the assignments do
     not depend on them).
     """
@@ -159,7 +161,7 @@ def fit_themes(texts: list[str], embeddings: np.ndarray, settings: ThemesSetting
         embedding_model=_embedder(encode) if needs_encoder and encode is not None else None,
         umap_model=_reducer(settings, layouts, seed),
         hdbscan_model=_clusterer(settings, resolved, seed, layouts, anchors),
-        vectorizer_model=make_vectorizer(settings.vectorizer, stop_words),
+        vectorizer_model=make_vectorizer(settings.vectorizer, stop_words, variants),
         ctfidf_model=ClassTfidfTransformer(
             bm25_weighting=settings.ctfidf.bm25_weighting,
             reduce_frequent_words=settings.ctfidf.reduce_frequent_words),

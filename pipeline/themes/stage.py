@@ -28,10 +28,11 @@ from .anchors import Anchors, anchor_indices, load_anchor_groups
 from .auto import resolve
 from .catalogue import file_identity, load_catalogue
 from .describe import describe_themes
+from .features import cluster_points
 from .figures import theme_figures
 from .model import cluster_only, clustering_is_partition, fit_themes, make_layouts
 from .profile import names_of
-from .vocabulary import theme_stop_words
+from .vocabulary import number_variants, theme_stop_words
 
 log = logging.getLogger("rodedraden")
 
@@ -42,7 +43,8 @@ def themes(ctx: StageContext, ingest: dict[str, Any], embed: dict[str, Any],
     return compute_themes(ingest["corpus.jsonl"], embed["units.jsonl"],
                           np.asarray(embed["embeddings.npy"], dtype=np.float32), ctx.settings,
                           entity_docs, figures=True, memo=ctx.map_cached,
-                          anchors=_anchors(ctx.settings))
+                          anchors=_anchors(ctx.settings),
+                          unit=embed["embed_summary.json"].get("unit"))
 
 
 def _anchors(settings: Settings) -> Anchors:
@@ -54,11 +56,13 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
                    entity_docs: Sequence[Mapping[str, Any]] | None = None,
                    figures: bool = False,
                    memo: Memo | None = None,
-                   anchors: Anchors | None = None) -> dict[str, Any]:
+                   anchors: Anchors | None = None,
+                   unit: str | None = None) -> dict[str, Any]:
     """All artifacts of the themes stage. ``entity_docs``: the entity stage's documents, when
     that stage ran (adds profiles and regional spread). ``memo``: where UMAP layouts and the
     vectors of catalogue entries and terms are remembered (the run's cache in a run).
-    ``anchors``: unit-id groups of curated themes (:mod:`pipeline.themes.anchors`)."""
+    ``anchors``: unit-id groups of curated themes (:mod:`pipeline.themes.anchors`).
+    ``unit``: what the units are (the embed stage's choice; recorded in themes.json)."""
     ts, seed = settings.themes, settings.run.seed
     by_id = {doc["id"]: doc for doc in documents}
     texts = [unit_text(by_id, unit) for unit in units]
@@ -74,13 +78,16 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
                        anchors.merged if keep else 0)
     resolved["anchored_themes"] = len(anchored)
     words = theme_stop_words(ts.vectorizer, texts, entity_docs or [])
+    variants = number_variants(texts, ts.vectorizer.token_pattern) \
+        if ts.vectorizer.merge_number else {}
     catalogue = load_catalogue(ts.catalogue.path)
     memo = memo or memory_memo()
     encoder = RememberedEncoder(settings.embed, texts, memo,
                                 embed_stage.external_inputs(settings)["model_id"])
     layouts = make_layouts(ts, resolved, memo)
-    fit = fit_themes(texts, embeddings, ts, resolved, seed, words, encoder.encode, catalogue,
-                     layouts, anchors=anchored)
+    points = _cluster_points(embeddings, units, entity_docs, ts, catalogue)
+    fit = fit_themes(texts, points, ts, resolved, seed, words, encoder.encode, catalogue,
+                     layouts, anchors=anchored, variants=variants)
     # Figures are labelled "⟦T<id>⟧"; the export stage puts in stable ids and curated labels.
     drawn = theme_figures(fit.model, {t: f"⟦T{t}⟧" for t in sorted(set(fit.topics.tolist()))
                                       if t >= 0}) if figures else None
@@ -89,12 +96,12 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
     # Where BERTopic's themes are the cluster model's groups, the other seeds need only the
     # clustering, not terms and representative documents.
     if clustering_is_partition(ts, catalogue):
-        runs = [fit.topics] + [cluster_only(embeddings, ts, resolved, extra, layouts, anchored)
+        runs = [fit.topics] + [cluster_only(points, ts, resolved, extra, layouts, anchored)
                                for extra in seeds[1:]]
     else:
         runs = [fit.topics] + [
-            fit_themes(texts, embeddings, ts, resolved, extra, words, encoder.encode, catalogue,
-                       layouts, describe=False, anchors=anchored).topics
+            fit_themes(texts, points, ts, resolved, extra, words, encoder.encode, catalogue,
+                       layouts, describe=False, anchors=anchored, variants=variants).topics
             for extra in seeds[1:]]
     stability_ari = metrics.stability(runs) if len(runs) > 1 else None
 
@@ -142,13 +149,28 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
                      "note": "units no theme is close enough to (see theme_units.jsonl, "
                      "theme -1); documents whose units are all outliers have main_theme -1"},
         "resolved": resolved,
-        "settings": {"unit": ts.unit, "reduce": ts.reduce.method,
+        "settings": {"unit": unit or ts.unit, "doelgroep_weight": ts.doelgroep_weight,
+                     "reduce": ts.reduce.method,
                      "cluster": ts.cluster.algorithm, "catalogue_mode": ts.catalogue.mode,
                      "embed_backend": settings.embed.backend, "seed": seed},
     }
     extra = {"_figures": drawn} if drawn is not None else {}
     return {**extra, "themes.json": result, "document_themes.jsonl": doc_rows,
             "theme_units.jsonl": unit_rows, "metrics_themes.json": summary}
+
+
+def _cluster_points(embeddings: np.ndarray, units: Sequence[dict[str, Any]],
+                    entity_docs: Sequence[Mapping[str, Any]] | None, ts: Any,
+                    catalogue: Sequence[Any]) -> np.ndarray:
+    """Embeddings plus target groups for the clustering (:mod:`pipeline.themes.features`);
+    guided and zero-shot modes compare units with encoded catalogue entries, so there the
+    clustering sees the embeddings alone."""
+    if catalogue and ts.catalogue.mode != "label":
+        if ts.doelgroep_weight > 0:
+            log.info("themes: doelgroep_weight is not used with catalogue.mode %s",
+                     ts.catalogue.mode)
+        return embeddings
+    return cluster_points(embeddings, units, entity_docs, ts.doelgroep_weight)
 
 
 def external_inputs(settings: Settings) -> dict[str, Any]:

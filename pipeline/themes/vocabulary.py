@@ -4,6 +4,7 @@ CountVectorizer BERTopic uses for c-TF-IDF."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -87,6 +88,48 @@ def entity_stop_words(entity_docs: Iterable[Mapping[str, Any]], types: Sequence[
     return candidates - words.lower
 
 
+_VOWELS = frozenset("aeiou")
+
+
+def _singulars(word: str) -> list[str]:
+    """Dutch singulars a plural form could have (regio's, uitzendbureaus, plekken, bedrijven,
+    talen, industrieën); the caller keeps only those the corpus contains."""
+    found = []
+    if word.endswith(("'s", "’s")):
+        found.append(word[:-2])
+    elif word.endswith("s") and len(word) > 3:
+        found.append(word[:-1])
+    if word.endswith("ën") and len(word) > 4:
+        found.append(word[:-2])
+    elif word.endswith("en") and len(word) > 4:
+        base = word[:-2]
+        found.append(base)
+        if base[-1] == base[-2] and base[-1] not in _VOWELS:       # plekken -> plek
+            found.append(base[:-1])
+        if base[-1] in "vz":                                        # bedrijven -> bedrijf
+            found.append(base[:-1] + {"v": "f", "z": "s"}[base[-1]])
+        if base[-2] in _VOWELS and base[-3:-2] and base[-3] not in _VOWELS:
+            found.append(base[:-1] + base[-2] + base[-1])          # talen -> taal
+    return found
+
+
+def number_variants(texts: Iterable[str], token_pattern: str) -> dict[str, str]:
+    """Singular and plural of a word as one term: ``{form: the form shown}`` for every word
+    whose other number also occurs in the corpus, both mapped to the more frequent of the
+    two (as written in the text, so a term is still a word the reader finds)."""
+    pattern = re.compile(token_pattern)
+    counts: Counter[str] = Counter(token.lower() for text in texts
+                                   for token in pattern.findall(text))
+    variants: dict[str, str] = {}
+    for word in sorted(counts):
+        for singular in _singulars(word):
+            if singular in counts and singular not in variants and word not in variants:
+                shown = max((singular, word), key=lambda w: (counts[w], w == singular))
+                variants[word] = variants[singular] = shown
+                break
+    return {form: shown for form, shown in variants.items() if form != shown}
+
+
 class PhraseAnalyzer:
     """Theme terms as they occur in the text, lower-cased: single words (``token_pattern``)
     and n-grams of words that follow each other with only white space between them and no
@@ -99,10 +142,12 @@ class PhraseAnalyzer:
     copied and pickled.
     """
 
-    def __init__(self, token_pattern: str, ngram_range: Sequence[int], stop_words: Iterable[str]):
+    def __init__(self, token_pattern: str, ngram_range: Sequence[int], stop_words: Iterable[str],
+                 variants: Mapping[str, str] | None = None):
         self.token_pattern = token_pattern
         self.ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
         self.stop_words = frozenset(stop_words)
+        self.variants = dict(variants or {})   # single words only: a phrase stays as written
         self._pattern = re.compile(token_pattern)
 
     def __call__(self, text: str) -> list[str]:
@@ -124,8 +169,8 @@ class PhraseAnalyzer:
 
     def _grams(self, words: list[str]) -> list[str]:
         low, high = self.ngram_range
-        return [" ".join(words[i:i + n]) for n in range(low, high + 1)
-                for i in range(len(words) - n + 1)]
+        return [self.variants.get(words[i], words[i]) if n == 1 else " ".join(words[i:i + n])
+                for n in range(low, high + 1) for i in range(len(words) - n + 1)]
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "_pattern"}
@@ -159,12 +204,13 @@ def _lemma_table() -> Any:
     return load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
 
 
-def make_vectorizer(settings: VectorizerSettings, words: list[str]) -> CountVectorizer:
+def make_vectorizer(settings: VectorizerSettings, words: list[str],
+                    variants: Mapping[str, str] | None = None) -> CountVectorizer:
     # Stop words are matched against tokens: add the tokens of "zo'n" or "50-plussers" as
     # well, or the parts of those words would slip through.
     pattern = re.compile(settings.token_pattern)
     words = sorted(set(words) | {token for word in words for token in pattern.findall(word)})
     return CountVectorizer(analyzer=PhraseAnalyzer(settings.token_pattern, settings.ngram_range,
-                                                   words),
+                                                   words, variants),
                            min_df=settings.min_df, max_df=settings.max_df, lowercase=False,
                            token_pattern=None)
