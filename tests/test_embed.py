@@ -161,7 +161,7 @@ def test_clustering_change_reruns_themes_only_and_units_are_cached(tmp_path):
             "themes.cluster.algorithm=kmeans", "themes.cluster.n_clusters=3",
             "themes.metrics.stability_seeds=0", "themes.hierarchy=false",
             "themes.representation.models=[]", "themes.catalogue.path=null",
-            "themes.segment.min_words=5"]
+            "themes.segment.min_words=5", "themes.unit=paragraph"]
 
     def run(*extra: str):
         settings = load_config(None, [*base, *extra])

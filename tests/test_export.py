@@ -85,6 +85,9 @@ def test_bundled_theme_terms_are_words_as_they_occur(first_run):
     # the names and narrative verbs the interviews used to put among the terms
     words = {w for term in terms for w in term.split()}
     assert not words & {"ellen", "verhage", "schouten", "durfde", "dacht", "ging"}
+    # names, places and narrative words: at most 5% of the top-10 terms
+    metrics = json.loads((result.run_dir / "metrics_themes.json").read_text(encoding="utf-8"))
+    assert metrics["voice_share"] is not None and metrics["voice_share"] <= 0.05
 
 
 def test_theme_table_workbook_has_the_sheets_curators_need(first_run):
@@ -95,7 +98,11 @@ def test_theme_table_workbook_has_the_sheets_curators_need(first_run):
     themes = book["themes"]
     header = [c.value for c in themes[1]]
     assert header[-3:] == ["curated_label", "action", "notes"]
-    assert {"lineage", "review"} <= set(header)
+    assert {"lineage", "review", "catalogue_candidates"} <= set(header)
+    # every theme shows the catalogue entries that came closest, with their evidence
+    shown = [row[header.index("catalogue_candidates")]
+             for row in themes.iter_rows(min_row=2, values_only=True)]
+    assert all(cell and cell.count("similarity") == 3 and "seed lift" in cell for cell in shown)
     lineage = [row[header.index("lineage")] for row in themes.iter_rows(min_row=2,
                                                                          values_only=True)]
     assert set(lineage) == {"new"}                     # a first run: every theme is new

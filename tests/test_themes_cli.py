@@ -35,7 +35,10 @@ def test_evaluate_themes_on_a_jsonl_corpus(tmp_path):
     assert result.exit_code == 0, result.output
     assert "NMI" in result.output
     report = json.loads((tmp_path / "out" / "latest" / "evaluation_themes.json").read_text())
-    assert report["documents"] == 18 and report["nmi"] == 1.0
+    assert report["documents"] == 18 and report["nmi"] == 1.0 and report["ami"] == 1.0
+    # plain k-means on the same document vectors, for comparison, and the top-2 hit rate
+    assert "k-means AMI / NMI (k=3)" in result.output and set(report["kmeans"]) == {"3"}
+    assert report["top2_hit_rate"] == 1.0
     assert report["unassigned_share"] == 0.0 and report["metrics_themes"]["stability_ari"] == 1.0
     assert (tmp_path / "out" / "latest" / "metrics_themes.json").is_file()
 

@@ -146,6 +146,12 @@ def semantic_backend(settings: EmbedSettings, texts: list[str]) -> Backend:
                       code="RD140")
 
 
+def lexical_applies(settings: EmbedSettings) -> bool:
+    """Whether the lexical part is appended: a weight, and a semantic backend to append it to
+    (tfidf-svd vectors are lexical already)."""
+    return settings.lexical_weight > 0 and settings.backend != TfidfSvdBackend.name
+
+
 class CombinedEncoder:
     """Semantic vectors with the lexical (tfidf-svd) vectors appended, as the embed stage
     builds them when ``embed.lexical_weight > 0``; used to embed seed words and labels in the
@@ -154,7 +160,8 @@ class CombinedEncoder:
     def __init__(self, settings: EmbedSettings, texts: list[str]):
         self.semantic = semantic_backend(settings, texts)
         self.weight = settings.lexical_weight
-        self.lexical = TfidfSvdBackend(settings.tfidf, texts) if self.weight > 0 else None
+        self.lexical = TfidfSvdBackend(settings.tfidf, texts) if lexical_applies(settings) \
+            else None
 
     def encode(self, texts: list[str]) -> np.ndarray:
         vectors = self.semantic.encode(list(texts))

@@ -17,7 +17,7 @@ import numpy as np
 from ..runner import StageContext
 from ..settings import Settings
 from ..storage import pack_floats, sha256_bytes, stable_hash, unpack_floats
-from .backends import TfidfSvdBackend, combine, semantic_backend
+from .backends import TfidfSvdBackend, combine, lexical_applies, semantic_backend
 from .units import choose_unit, make_units
 
 log = logging.getLogger("rodedraden")
@@ -50,7 +50,7 @@ def embed(ctx: StageContext, ingest: dict[str, Any]) -> dict[str, Any]:
     vectors = np.stack([unpack_floats(p) for p in packed]) if packed \
         else np.zeros((0, 0), np.float32)
     semantic_dimensions = vectors.shape[1] if units else 0
-    if settings.lexical_weight > 0 and units and backend.name != TfidfSvdBackend.name:
+    if lexical_applies(settings) and units:
         lexical = TfidfSvdBackend(settings.tfidf, texts).encode(texts)
         vectors = combine(vectors, lexical, settings.lexical_weight)
     summary = {"backend": backend.name, "model_id": backend.model_id,

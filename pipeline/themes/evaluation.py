@@ -115,6 +115,7 @@ def format_table(result: Mapping[str, Any], unsupervised: Mapping[str, Any]) -> 
              ("seed stability (ARI)", unsupervised.get("stability_ari")),
              ("NPMI coherence", unsupervised.get("npmi")),
              ("topic diversity", unsupervised.get("diversity")),
+             ("voice share of top terms", unsupervised.get("voice_share")),
              ("silhouette", unsupervised.get("silhouette"))]
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"  {name:<{width}}  {'-' if value is None else value}"

@@ -22,6 +22,8 @@ from sklearn.metrics import (
     silhouette_score,
 )
 
+from .voice import voice_share
+
 
 def npmi_coherence(top_terms: Sequence[Sequence[str]], texts: Sequence[str],
                    vectorizer: CountVectorizer) -> list[float | None]:
@@ -118,8 +120,9 @@ def _round(value: float | None, digits: int = 4) -> float | None:
 def summarize(top_terms: Sequence[Sequence[str]], texts: Sequence[str],
               vectorizer: CountVectorizer, embeddings: np.ndarray, labels: np.ndarray,
               doc_outlier_share: float, stability_ari: float | None,
-              seeds: Sequence[int]) -> dict[str, Any]:
-    """The metrics block written by every run."""
+              seeds: Sequence[int], voice: set[str] | None = None) -> dict[str, Any]:
+    """The metrics block written by every run. ``voice``: the words that make a term voice
+    rather than content (:mod:`pipeline.themes.voice`)."""
     coherence = npmi_coherence(top_terms, texts, vectorizer)
     valid = [c for c in coherence if c is not None]
     return {
@@ -127,6 +130,7 @@ def summarize(top_terms: Sequence[Sequence[str]], texts: Sequence[str],
         "npmi": _round(float(np.mean(valid))) if valid else None,
         "npmi_per_theme": [_round(c) for c in coherence],
         "diversity": _round(topic_diversity(top_terms)),
+        "voice_share": _round(voice_share(top_terms, voice)) if voice is not None else None,
         "outlier_share_units": _round(float((labels < 0).mean())) if len(labels) else None,
         "outlier_share_documents": _round(doc_outlier_share),
         "silhouette": _round(silhouette(embeddings, labels)),

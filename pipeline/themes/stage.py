@@ -33,6 +33,7 @@ from .figures import theme_figures
 from .model import cluster_only, clustering_is_partition, fit_themes, make_layouts
 from .profile import names_of
 from .vocabulary import number_variants, theme_stop_words
+from .voice import voice_words
 
 log = logging.getLogger("rodedraden")
 
@@ -137,7 +138,8 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
     summary = metrics.summarize(
         [[t["term"] for t in r["terms"][:ts.metrics.coherence_top_n]] for r in records],
         texts, fit.model.vectorizer_model, embeddings, fit.topics,
-        len(unassigned_docs) / len(doc_rows) if doc_rows else 0.0, stability_ari, seeds)
+        len(unassigned_docs) / len(doc_rows) if doc_rows else 0.0, stability_ari, seeds,
+        voice_words(texts, ts.vectorizer.token_pattern, entity_docs or []))
     summary.update(rode_draden=sum(r["rode_draad"] for r in records),
                    units=len(units), documents=len(documents),
                    outlier_units_before_reduction=fit.outliers_before)

@@ -92,13 +92,15 @@ _VOWELS = frozenset("aeiou")
 
 
 def _singulars(word: str) -> list[str]:
-    """Dutch singulars a plural form could have (regio's, uitzendbureaus, plekken, bedrijven,
-    talen, industrieën); the caller keeps only those the corpus contains."""
+    """Dutch singulars a plural form could have (regio's, uitzendbureaus, coaches, plekken,
+    bedrijven, talen, industrieën); the caller keeps only those the corpus contains."""
     found = []
     if word.endswith(("'s", "’s")):
         found.append(word[:-2])
     elif word.endswith("s") and len(word) > 3:
         found.append(word[:-1])
+        if word.endswith("es") and len(word) > 4:                   # coaches -> coach
+            found.append(word[:-2])
     if word.endswith("ën") and len(word) > 4:
         found.append(word[:-2])
     elif word.endswith("en") and len(word) > 4:
