@@ -56,7 +56,9 @@ def tiny_model(tmp_path_factory):
 
 
 def test_trained_model_spans_are_merged_with_model_source(gaz, tiny_model):
-    settings = EntitySettings(gazetteer_dir=str(gaz), nlp={"model": str(tiny_model)})
+    # the detector would claim the name first (see the test below); here the merge is tested
+    settings = EntitySettings(gazetteer_dir=str(gaz), nlp={"model": str(tiny_model)},
+                              detector={"enabled": False})
     identity = pipeline_identity(settings)
     assert identity["fallback"] is False and identity["used"] == "nl_tiny_ner"
     nlp = build_pipeline(settings)
@@ -67,8 +69,20 @@ def test_trained_model_spans_are_merged_with_model_source(gaz, tiny_model):
         ("Zwaagwesteinde", "REGION", "PLAATS:zwaagwesteinde", "model")]
 
 
-def test_gazetteer_wins_over_model_and_other_labels_are_dropped(gaz, tiny_model):
+def test_rules_and_detector_win_over_the_model(gaz, tiny_model):
+    """With the detector on, the name the model also finds is ours (source detector), and the
+    pipeline order leaves the model only what rules and detector left."""
     settings = EntitySettings(gazetteer_dir=str(gaz), nlp={"model": str(tiny_model)})
+    nlp = build_pipeline(settings)
+    names = nlp.pipe_names
+    assert names.index("rd_resolver") < names.index("rd_detector") < names.index("ner")
+    found = mentions(nlp(TRAIN[0][0]), [0])
+    assert ("Zuivelhuis Kroon", "detector") in [(m["text"], m["source"]) for m in found]
+
+
+def test_gazetteer_wins_over_model_and_other_labels_are_dropped(gaz, tiny_model):
+    settings = EntitySettings(gazetteer_dir=str(gaz), nlp={"model": str(tiny_model)},
+                              detector={"enabled": False})
     nlp = build_pipeline(settings)
     found = mentions(nlp(TRAIN[2][0]), [0])
     assert [(m["text"], m["source"]) for m in found] == [
@@ -82,7 +96,7 @@ def test_gazetteer_wins_over_model_and_other_labels_are_dropped(gaz, tiny_model)
 
 def test_ner_label_mapping_is_configurable(gaz, tiny_model):
     settings = EntitySettings(gazetteer_dir=str(gaz), nlp={"model": str(tiny_model)},
-                              ner_labels={"ORG": "ORGANISATION"})
+                              ner_labels={"ORG": "ORGANISATION"}, detector={"enabled": False})
     found = mentions(build_pipeline(settings)(TRAIN[0][0]), [0])
     assert pairs(found) == [("Zuivelhuis Kroon", "ORG:zuivelhuis-kroon")]
 

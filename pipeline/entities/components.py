@@ -115,7 +115,8 @@ class Resolver:
         if wanted == "arbeidsmarktregio" and entry.kind == "gemeente" and entry.region_code:
             # "regio Tilburg": the labour-market region the municipality belongs to.
             entry = self.gaz.entries.get(entry.region_code, entry)
-        if entry.needs_evidence and wanted is None and not self._has_evidence(doc, span):
+        if entry.needs_evidence and wanted is None and not self._has_evidence(
+                doc, span, strict=entry.kind == "woonplaats"):
             return
         fields = entry.fields()
         if before is not None and before.text in {"gemeente", "Gemeente", "provincie",
@@ -130,13 +131,20 @@ class Resolver:
             return
         yield Candidate(span.start, span.end, "REGION", fields, "gazetteer", priority + 1)
 
-    def _has_evidence(self, doc: Doc, span: Span) -> bool:
+    def _has_evidence(self, doc: Doc, span: Span, strict: bool = False) -> bool:
+        """Whether an ambiguous place name means the place: a word such as "in" or "uit"
+        before it, a list of places, or (not ``strict``: municipalities) a capital in
+        mid-sentence that starts no person's or organisation's name."""
         first = doc[span.start]
+        if _part_of_a_name(doc, span.start):
+            return False
         before = _previous_word(doc, span.start)
         if before is not None and before.lower_ in self.evidence_words:
             return True
         if _in_place_list(doc, span, self.gaz):
             return True
+        if strict:
+            return False
         # Capitalised in mid-sentence, and not the first name of a person or organisation.
         after = doc[span.end] if span.end < len(doc) else None
         followed_by_name = after is not None and (after.is_title or after.lower_ in
@@ -281,6 +289,21 @@ def _previous_word(doc: Doc, index: int):
     if i >= 0 and doc[i].lower_ in {"de", "het"}:
         i -= 1
     return doc[i] if i >= 0 and not doc[i].is_punct else None
+
+
+SURNAME_PARTICLES = {"de", "van", "der", "den", "ter", "ten", "la", "le", "du"}
+
+
+def _part_of_a_name(doc: Doc, index: int) -> bool:
+    """'Bart de Vries', 'Steven Baak', 'Jan van Veen': a word right after a capitalised word,
+    or after a surname particle that follows one, is part of a person's name."""
+    i = index - 1
+    if i >= 0 and doc[i].lower_ in SURNAME_PARTICLES:
+        i -= 1
+        if i >= 0 and doc[i].lower_ in SURNAME_PARTICLES:
+            i -= 1
+    return i >= 0 and i < index and doc[i].is_title and not doc[i].is_sent_start \
+        and doc[i].lower_ not in LOCATIVE and not doc[i].is_punct
 
 
 def _locative_before(doc: Doc, index: int) -> bool:

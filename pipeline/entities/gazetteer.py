@@ -50,11 +50,14 @@ class Entry:
     certain: bool = True
     needs_evidence: bool = False
     weak: bool = False
+    gemeente_code: str | None = None  # municipality of a woonplaats
 
     def fields(self) -> dict[str, Any]:
         data = {"id": self.id, "name": self.name, "kind": self.kind}
         if self.type == "ORGANISATION":
             data.update(sector=self.sector or "onbekend", generic=self.generic)
+        if self.gemeente_code:
+            data["gemeente"] = self.gemeente_code
         if self.region_code or self.province_code:
             data.update(region=self.region_code, province=self.province_code)
         if not self.certain:
@@ -69,6 +72,7 @@ class Gazetteer:
     lower: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     excluded: set[str] = field(default_factory=set)   # lower-case forms that are no mention
     token_patterns: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
+    first_names: frozenset[str] = frozenset()   # people, never organisations (voornamen.txt)
     digest: str = ""
 
     @cached_property
@@ -110,9 +114,17 @@ def load_gazetteer(folder: str) -> Gazetteer:
                           "the working directory)", code="RD121")
     gaz = Gazetteer(digest=gazetteer_digest(folder))
     _load_regions(root, gaz)
-    _load_organisations(root / "organisaties.yaml", gaz)
+    _load_woonplaatsen(root / "woonplaatsen.csv", gaz)
+    # organisaties.yaml, then every class list (organisaties-onderwijs.yaml, ...) in name order
+    for path in [root / "organisaties.yaml", *sorted(root.glob("organisaties-*.yaml"))]:
+        _load_organisations(path, gaz)
     _load_actor_types(root / "actortypen.yaml", gaz)
     _load_target_groups(root / "doelgroepen.yaml", gaz)
+    names = root / "voornamen.txt"
+    if names.is_file():
+        gaz.first_names = frozenset(
+            line.strip() for line in names.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#"))
     return gaz
 
 
@@ -121,7 +133,7 @@ def gazetteer_digest(folder: str) -> str:
     digest = hashlib.sha256()
     root = Path(folder)
     for path in sorted(root.glob("*")) if root.is_dir() else []:
-        if path.suffix in {".csv", ".yaml", ".yml"}:
+        if path.suffix in {".csv", ".yaml", ".yml", ".txt"}:
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
@@ -170,6 +182,47 @@ def _load_regions(root: Path, gaz: Gazetteer) -> None:
         for surface in [row["name"], *_split(row["variants"])]:
             for variant in name_variants(surface):
                 gaz.alias(variant, row["code"], case_sensitive=True)
+
+
+# CBS/BAG suffixes that tell woonplaatsen of one name apart: "Hengelo (Gld)", "Beers NB",
+# "Alteveer gem Hoogeveen"; texts write the name without them.
+WOONPLAATS_SUFFIX = re.compile(r"\s+(?:\((?:Gld|NB|L|LB|Lb|NH|ZH|Z|U|O|Ov|Fr|Gn|Dr|Fl)\.?\)"
+                               r"|gem\.? [A-Z].*|(?:Gld|NB|LB|Lb|NH|ZH|Ov|Fr|Gn|Dr|Fl|L|Z|U|O)"
+                               r"\.?)$")
+
+
+def _load_woonplaatsen(path: Path, gaz: Gazetteer) -> None:
+    """Towns and villages with their municipality (CBS, Woonplaatsen in Nederland): a
+    village maps to gemeente, arbeidsmarktregio and provincie. Ids are ``PLAATS:<slug>``, as
+    for every place without an official code. A name several municipalities share is
+    uncertain (which one is meant is not known); a name that is already a region, or a Dutch
+    function word ("Een", "Hem"), is left out."""
+    if not path.is_file():
+        return
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    by_name: dict[str, list[tuple[Entry, str]]] = defaultdict(list)
+    for row, where in _csv(path, ["name", "gemeente_code", "needs_evidence"]):
+        municipality = gaz.entries.get(row["gemeente_code"])
+        if municipality is None or municipality.kind != "gemeente":
+            raise ConfigError(f"{where}: unknown gemeente_code {row['gemeente_code']!r}",
+                              code="RD122")
+        by_name[WOONPLAATS_SUFFIX.sub("", row["name"])].append((municipality, where))
+    for name, places in by_name.items():
+        entry_id = "PLAATS:" + slugify(name)
+        if gaz.lookup(name) or entry_id in gaz.entries or name.lower() in STOP_WORDS:
+            continue
+        municipality, where = places[0]
+        single = len({m.id for m, _ in places}) == 1
+        # a village's name is often a surname or a word too (Veen, Vries, Heel): it needs a
+        # locative word or a list of places before it counts (components.Resolver)
+        gaz.add(Entry(entry_id, "REGION", name, "woonplaats",
+                      region_code=municipality.region_code if single else None,
+                      province_code=municipality.province_code if single else None,
+                      gemeente_code=municipality.id if single else None, certain=single,
+                      needs_evidence=True), where)
+        for variant in name_variants(name):
+            gaz.alias(variant, entry_id, case_sensitive=True)
 
 
 def _load_former_municipalities(path: Path, gaz: Gazetteer) -> None:

@@ -21,7 +21,10 @@ from spacy.util import compile_infix_regex
 
 from ..errors import ConfigError
 from ..settings.entities import EntitySettings
-from . import components  # noqa: F401  (registers the rd_resolver and rd_merger factories)
+from . import (
+    components,  # noqa: F401  (registers the rd_resolver and rd_merger factories)
+    detector,  # noqa: F401  (registers the rd_detector factory)
+)
 from .gazetteer import Gazetteer, load_gazetteer
 from .rules import organisation_patterns
 
@@ -122,5 +125,10 @@ def _add_components(nlp: Language, settings: EntitySettings) -> None:
         "regions_inside_organisations": settings.regions_inside_organisations,
         "generic_actors": settings.generic_actors,
         "weak_doelgroepen": settings.weak_doelgroepen})
+    if settings.detector.enabled:
+        nlp.add_pipe("rd_detector", before=before, config={
+            "gazetteer_dir": settings.gazetteer_dir,
+            "min_confidence": settings.detector.min_confidence,
+            "places": settings.detector.places})
     nlp.add_pipe("rd_merger", last=True, config={
         "gazetteer_dir": settings.gazetteer_dir, "ner_labels": settings.ner_labels})

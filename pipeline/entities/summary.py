@@ -19,7 +19,8 @@ from .components import SPANS_KEY
 from .gazetteer import Gazetteer
 
 REGION_GROUPS = {"gemeente": "gemeenten", "arbeidsmarktregio": "arbeidsmarktregios",
-                 "provincie": "provincies", "land": "landen", "plaats": "plaatsen"}
+                 "provincie": "provincies", "land": "landen", "plaats": "plaatsen",
+                 "woonplaats": "woonplaatsen"}
 
 
 def mentions(doc: Doc, paragraph_starts: list[int]) -> list[dict[str, Any]]:
@@ -87,7 +88,9 @@ def resolve_regions(found: list[dict[str, Any]], gazetteer: Gazetteer,
             groups["onzeker"].add(code)
             continue
         groups[REGION_GROUPS.get(kind, "plaatsen")].add(code)
-        if kind == "gemeente" and entry is not None:
+        if kind == "woonplaats" and entry is not None:   # a village: its municipality too
+            groups["gemeenten"].add(entry.gemeente_code)
+        if kind in {"gemeente", "woonplaats"} and entry is not None:
             groups["arbeidsmarktregios"].add(entry.region_code)
             groups["provincies"].add(entry.province_code)
         elif kind == "arbeidsmarktregio":

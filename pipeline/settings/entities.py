@@ -19,8 +19,23 @@ class NlpSettings(Section):
     batch_size: int = Field(32, ge=1, le=4096, description="Documents per nlp.pipe batch.")
 
 
+class DetectorSettings(Section):
+    enabled: bool = Field(
+        True, description="Find organisation and place names no gazetteer holds from the text "
+        "itself (context, head nouns, legal forms, acronyms, repetition); reported with "
+        "source 'detector' and a confidence. See pipeline/entities/detector.py.")
+    min_confidence: float = Field(
+        0.5, ge=0, le=1, description="Evidence a capitalised run needs to be reported (the "
+        "weights of its clues combined as independent chances).")
+    places: bool = Field(
+        True, description="Also report unknown places after 'in', 'uit', 'te', 'naar', 'rond', "
+        "'nabij' (villages, districts, foreign towns) as PLAATS ids.")
+
+
 class EntitySettings(Section):
     nlp: NlpSettings = Field(default_factory=NlpSettings, description="The spaCy pipeline.")
+    detector: DetectorSettings = Field(default_factory=DetectorSettings,
+                                       description="Names no list contains.")
     gazetteer_dir: str = Field(
         "configs/gazetteers", min_length=1,
         description="Folder with the gazetteer files (regions, organisations, actor types, "

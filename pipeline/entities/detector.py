@@ -1,0 +1,405 @@
+"""``rd_detector``: organisation and place names that no list contains, found from the text.
+
+The gazetteers know the organisations of a whole class (UWV, the ministries, the roc's); the
+organisations a story is about are often a bakery, a garden centre, a care group or a local
+foundation that no list will ever hold. The detector looks at capitalised word runs the
+gazetteers and patterns left alone and weighs the evidence that a run names an organisation
+or a place:
+
+- context before: "bij X", "werkgever X", "het bedrijf X", "samen met X";
+- context after: "X uit Lelystad", "X, een meubelfabrikant", "X (SMO)";
+- the name itself: a head noun ("...zorggroep", "...academie", "...huis"), a legal form
+  (B.V.), "... Werkt", "... Nederland" at the end, an acronym;
+- the document: the name recurs, or stands in a list next to a known organisation.
+
+Each piece of evidence has a weight; they combine as independent chances
+(1 - prod(1 - w)). A run is kept at ``min_confidence`` and reported with ``source: detector``
+and its confidence. People are kept out by their cues: a title or function before the name
+("wethouder", "projectleider"), a verb of saying next to it ("zegt", "vertelt"), an age in
+brackets, and every later mention of a name once it was seen as a person. A place is a run
+after "in", "uit", "te", "naar", "rond" or "nabij" with no organisation evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from spacy.lang.nl.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..ingest.ids import slugify
+from .components import SPANS_KEY
+from .gazetteer import Gazetteer, load_gazetteer
+from .rules import FUNCTION_WORDS, LEGAL_FORMS
+
+_CAPITAL = re.compile(r"^(?:\d{2,4}|[A-ZÀ-Ý][\w&'’.\-]*)$")
+# A lower-case word ending in one of these names a kind of organisation ("kantoormeubelmaker
+# Ahrend", "zorgverzekeraar VGZ", "lunchroom 's Lands Bakkie"): the capitalised run after it
+# is that organisation's name.
+ORG_NOUN_ENDINGS = ("bedrijf", "maker", "makers", "verzekeraar", "vereniging", "werkplaats",
+                    "bureau", "instelling", "organisatie", "winkel", "boerderij", "fabriek",
+                    "fabrikant", "producent", "leverancier", "school", "zaak", "keten",
+                    "corporatie", "aanbieder", "bank", "omroep", "krant", "room", "restaurant",
+                    "hotel", "kwekerij", "tuincentrum", "groothandel", "supermarkt", "academie",
+                    "stichting", "coöperatie", "platform", "netwerk", "uitzender", "detacheerder",
+                    "partner", "werkgever", "opleider", "inrichting", "centrum", "huis")
+_FUNCTION = re.compile(rf"^(?:{FUNCTION_WORDS})$")
+_ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,5}$")
+CONNECTORS = {"van", "de", "der", "den", "voor", "aan", "het", "'s", "’s", "op", "&", "en"}
+
+# Words right before a name that say an organisation follows, with their weight.
+BEFORE = {
+    "bij": 0.55, "werkgever": 0.8, "werkgevers": 0.5, "bedrijf": 0.8, "bedrijven": 0.5,
+    "organisatie": 0.8, "organisaties": 0.5, "firma": 0.9, "uitzendbureau": 0.85,
+    "uitzender": 0.85, "zorginstelling": 0.85, "zorgorganisatie": 0.85, "instelling": 0.7,
+    "opleider": 0.8, "leverancier": 0.8, "school": 0.6, "werkgeversorganisatie": 0.85,
+    "brancheorganisatie": 0.85, "branchevereniging": 0.85, "partner": 0.6, "partners": 0.5,
+    "via": 0.45, "namens": 0.5, "met": 0.3, "door": 0.3, "en": 0.15, "klant": 0.6,
+    "ggz-instelling": 0.85, "zorgaanbieder": 0.85, "werkontwikkelbedrijf": 0.85,
+    "woningcorporatie": 0.85, "supermarkt": 0.75, "omroep": 0.8, "krant": 0.7,
+}
+# Nouns after "X, een ..." / "X, het ..." that describe an organisation (appositions).
+APPOSITION_NOUNS = re.compile(
+    r"(bedrijf|bedrijven|organisatie|instelling|fabrikant|producent|leverancier|groep|"
+    r"stichting|vereniging|school|opleider|aanbieder|uitzendbureau|zorggroep|keten|winkel|"
+    r"fonds|platform|netwerk|coöperatie|cooperatie|werkgever|academie|centrum|bureau|"
+    r"onderneming|firma|omroep|krant|partij|orgaan|dienst|agentschap|instituut)$")
+# The last (or only) word of a name says what it is: "Vivium Zorggroep", "Ondernemershuis".
+HEAD_SUFFIXES = ("bedrijf", "bedrijven", "groep", "fabriek", "centrum", "academie", "school",
+                 "huis", "instituut", "college", "fonds", "alliantie", "loket", "board",
+                 "diensten", "dienst", "bank", "bureau", "partners", "services", "service",
+                 "zorg", "hotel", "kantine", "werkplaats", "praktijk", "vereniging", "stichting",
+                 "coöperatie", "makelaardij", "lijstenmakerij", "bakkerij", "kwekerij",
+                 "drukkerij", "transport", "logistiek", "installatietechniek", "techniek",
+                 "opleidingen", "consult", "consultancy", "media", "omroep", "punt", "team",
+                 "desk", "café", "plein", "praktijk", "werkplaats")
+NAME_TAILS = {"Werkt": 0.6, "Nederland": 0.6, "Groep": 0.8, "Group": 0.8, "Holding": 0.9,
+              "Zorggroep": 0.85, "Academie": 0.8, "Fonds": 0.8, "Services": 0.8,
+              "Nederland.": 0.6}
+PLACE_BEFORE = {"in", "uit", "te", "naar", "rond", "nabij"}
+PERSON_TITLES = {
+    "wethouder", "burgemeester", "minister", "staatssecretaris", "gedeputeerde", "directeur",
+    "manager", "projectleider", "programmamanager", "coördinator", "coordinator", "adviseur",
+    "voorzitter", "medewerker", "jobcoach", "consulent", "accountmanager", "klantmanager",
+    "eigenaar", "oprichter", "teamleider", "bestuurder", "kwartiermaker", "beleidsmedewerker",
+    "beleidsadviseur", "woordvoerder", "mevrouw", "meneer", "dhr.", "mevr.", "mw.", "dr.",
+    "prof.", "ir.", "drs.", "mr.", "ing.", "collega", "deelnemer", "cursist", "werkzoekende",
+    "leidinggevende", "trajectbegeleider", "ondernemer", "zaakvoerder", "initiatiefnemer",
+    "docent", "leraar", "student", "moeder", "vader", "zoon", "dochter", "vrouw", "man",
+}
+SPEECH = {"zegt", "zei", "vertelt", "vertelde", "aldus", "benadrukt", "legt", "stelt", "vindt",
+          "lacht", "vult", "geeft", "weet", "denkt", "merkt", "hoopt", "ziet", "antwoordt",
+          "licht", "verklaart", "reageert", "concludeert", "beaamt", "glimlacht", "knikt"}
+
+
+@Language.factory("rd_detector", default_config={
+    "gazetteer_dir": "configs/gazetteers", "min_confidence": 0.5, "places": True})
+def make_detector(nlp: Language, name: str, gazetteer_dir: str, min_confidence: float,
+                  places: bool) -> Detector:
+    return Detector(load_gazetteer(gazetteer_dir), min_confidence, places)
+
+
+class Detector:
+    def __init__(self, gazetteer: Gazetteer, min_confidence: float, places: bool):
+        self.gaz = gazetteer
+        self.min_confidence = min_confidence
+        self.places = places
+
+    def __call__(self, doc: Doc) -> Doc:
+        meta = doc.user_data.setdefault(SPANS_KEY, {})
+        _join_branches(doc, meta)
+        # places, and capitalised target groups or kinds ("Jongeren Perspectief Fonds",
+        # "Schakelpunt Landelijke Werkgevers"), may be words of a longer name
+        regions = {i: ent for ent in doc.ents if _absorbable(ent, meta)
+                   for i in range(ent.start, ent.end)}
+        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)} - set(regions)
+        known_orgs = [e for e in doc.ents if e.label_ == "ORGANISATION"]
+        lower = {t.lower_ for t in doc if t.is_lower}
+        runs = [piece for run in _runs(doc, taken) for piece in _split_people(run)]
+        runs = [run for run in runs if not all(i in regions for i in range(run.start, run.end))]
+        counts = Counter(run.text for run in runs)
+        persons = _person_words(doc, runs, self.gaz.first_names)
+        found: list[Span] = []
+        absorbed: set[tuple[int, int]] = set()
+        for run in runs:
+            if any(t.text in persons for t in run) or self._known_non_org(run):
+                continue
+            inside = {regions[i] for i in range(run.start, run.end) if i in regions}
+            type_, confidence = self._judge(doc, run, counts, known_orgs, lower)
+            if inside and type_ != "ORGANISATION":
+                continue          # a place name with words around it: the place stays
+            if confidence < self.min_confidence:
+                continue
+            name = run.text
+            if type_ == "ORGANISATION":
+                fields = {"id": "ORG:" + slugify(name), "name": name, "kind": "overig",
+                          "sector": "onbekend", "generic": False}
+            else:
+                fields = {"id": "PLAATS:" + slugify(name), "name": name, "kind": "plaats"}
+            meta[f"{run.start}:{run.end}"] = {**fields, "source": "detector",
+                                              "confidence": round(confidence, 2)}
+            found.append(Span(doc, run.start, run.end, label=type_, kb_id=fields["id"]))
+            absorbed |= {(e.start, e.end) for e in inside}   # a place in a name is no mention
+        if found:
+            kept = [e for e in doc.ents if (e.start, e.end) not in absorbed]
+            doc.ents = sorted([*kept, *found], key=lambda s: s.start)
+        return doc
+
+    def _known_non_org(self, run: Span) -> bool:
+        """A run the gazetteers know as something else (a target group, an actor type)."""
+        return any(e.type != "ORGANISATION" or e.generic for e in self.gaz.lookup(run.text))
+
+    def _judge(self, doc: Doc, run: Span, counts: Counter, known_orgs: list[Span],
+               lower: set[str]) -> tuple[str, float]:
+        org: list[float] = []
+        words = [t.text for t in run]
+        ordinary = len(words) == 1 and words[0].lower() in lower   # "Logistiek" and "logistiek"
+        before = _word_before(doc, run.start)
+        two_before = _word_before(doc, run.start - 1) if run.start > 0 else None
+        if before is not None and before.lower_ in BEFORE:
+            org.append(BEFORE[before.lower_])
+            if before.lower_ == "met" and two_before is not None and two_before.lower_ == "samen":
+                org.append(0.4)
+        elif before is not None and before.is_lower and before.lower_.endswith(ORG_NOUN_ENDINGS):
+            org.append(0.75)
+        if before is not None and before.lower_ == "van" \
+                and _person_or_role_before(doc, run.start - 1):
+            org.append(0.6)                     # "Calista Timmermans van AndersWerkt"
+        if _in_brackets_after_person(doc, run):
+            org.append(0.7)                     # "Ageeth Offringa (Dispo Medical, Hattem)"
+        if _in_named_list(doc, run):
+            org.append(0.6)                     # "zes bedrijven (De Kans, NLW en Innovium)"
+        if before is not None and before.lower_ in {"bedrijf", "organisatie"} and \
+                two_before is not None and two_before.lower_ in {"het", "de"}:
+            org.append(0.5)
+        last = words[-1]
+        if last in NAME_TAILS:
+            org.append(NAME_TAILS[last])
+        if any(w.lower().endswith(HEAD_SUFFIXES) for w in words):
+            org.append(0.6)
+        if run.end < len(doc) and doc[run.end].text in LEGAL_FORMS:
+            org.append(0.9)
+        acronym = len(words) == 1 and bool(_ACRONYM.match(words[0]))
+        if acronym:
+            org.append(0.3)
+        org += _after_evidence(doc, run)
+        if counts[run.text] >= 2:
+            org.append(0.25)
+        if _coordinated(doc, run, known_orgs):
+            org.append(0.5)
+        sentence_start = doc[run.start].is_sent_start or run.start == 0
+        if sentence_start and len(words) == 1:
+            org = [w * 0.6 for w in org]        # a capital may only mark the sentence start
+        if ordinary:
+            return "ORGANISATION", 0.0          # an ordinary word with a capital
+        org_confidence = _combine(org)
+        if self.places and before is not None and before.lower_ in PLACE_BEFORE \
+                and org_confidence < 0.5 and len(words) <= 3 and not acronym \
+                and not any(w.lower().endswith(HEAD_SUFFIXES) for w in words):
+            return "REGION", 0.6
+        return "ORGANISATION", org_confidence
+
+
+def _runs(doc: Doc, taken: set[int]) -> Iterable[Span]:
+    """Maximal runs of capitalised words (with connectors inside) that no entity covers; a
+    sentence-initial function word ("De", "Het") does not start one."""
+    i, n = 0, len(doc)
+    while i < n:
+        if i in taken or not _starts_name(doc[i]):
+            i += 1
+            continue
+        end = i + 1
+        while end < n and end not in taken:
+            token = doc[end]
+            if _CAPITAL.match(token.text) and not _FUNCTION.match(token.text):
+                end += 1
+            elif token.lower_ in CONNECTORS and end + 1 < n and end + 1 not in taken \
+                    and _CAPITAL.match(doc[end + 1].text) and token.lower_ != "en":
+                end += 1
+            else:
+                break
+        yield doc[i:end]
+        i = end
+
+
+def _starts_name(token) -> bool:
+    """A capitalised word can start a name; "De" or "Het" only in mid-sentence ("bij De
+    Linkerbaan"), a number only before a capitalised word ("040 Werkt")."""
+    text = token.text
+    if not _CAPITAL.match(text) or text.endswith(("se", "sche")):
+        return False
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if text[0].isdigit():
+        return following is not None and bool(_CAPITAL.match(following.text)) \
+            and not following.text[0].isdigit()
+    if _FUNCTION.match(text) or text.lower() in STOP_WORDS:
+        if text not in {"De", "Het"} or following is None \
+                or not _CAPITAL.match(following.text) or _FUNCTION.match(following.text):
+            return False
+        # mid-sentence "De Linkerbaan" is a name; at a sentence start only with a head noun
+        return not token.is_sent_start or following.lower_.endswith(HEAD_SUFFIXES)
+    return True
+
+
+def _join_branches(doc: Doc, meta: dict) -> None:
+    """'UWV Rijnmond', 'SER Noord-Nederland', 'WerkgeversServicepunt West-Brabant', 'het
+    mobiliteitsteam Midden-Utrecht': an organisation, or a kind of organisation, followed
+    directly by a place is one organisation: a regional branch, or a named local one."""
+    joined, changed = [], False
+    for ent in doc.ents:
+        previous = joined[-1] if joined else None
+        if previous is not None and previous.label_ == "ORGANISATION" \
+                and ent.label_ == "REGION" and previous.end == ent.start:
+            fields = dict(meta.get(f"{previous.start}:{previous.end}", {}))
+            span = Span(doc, previous.start, ent.end, label="ORGANISATION")
+            if fields.get("generic"):   # a kind with a place is a named organisation
+                fields = {"id": "ORG:" + slugify(span.text), "kind": fields.get("kind", "overig"),
+                          "sector": fields.get("sector", "onbekend"), "generic": False,
+                          "source": "detector", "confidence": 0.7}
+            span = Span(doc, span.start, span.end, label="ORGANISATION", kb_id=fields["id"])
+            meta[f"{span.start}:{span.end}"] = {**fields, "name": span.text}
+            joined[-1] = span
+            changed = True
+        else:
+            joined.append(ent)
+    if changed:
+        doc.ents = joined
+
+
+def _absorbable(ent: Span, meta: dict) -> bool:
+    if ent.label_ == "REGION":
+        return True
+    generic = ent.label_ == "DOELGROEP" or meta.get(f"{ent.start}:{ent.end}", {}).get("generic")
+    return bool(generic) and ent[0].is_title and not ent[0].is_sent_start
+
+
+def _split_people(run: Span) -> list[Span]:
+    """'Anton Mullie van Bouwmensen': two capitalised words and "van" start a person's name
+    and the organisation he is from, unless the words before "van" name an organisation
+    ("Universiteit van Amsterdam", "Centrum voor Vakmanschap")."""
+    for k, token in enumerate(run):
+        if token.lower_ in {"van", "aan", "bij"} and k >= 2 and k + 1 < len(run):
+            head = run[:k]
+            if not any(t.lower_.endswith(HEAD_SUFFIXES) or _ACRONYM.match(t.text)
+                       or t.text in NAME_TAILS for t in head):
+                return [head, run[k + 1:]]
+    return [run]
+
+
+def _word_before(doc: Doc, index: int):
+    i = index - 1
+    return doc[i] if i >= 0 and not doc[i].is_punct else None
+
+
+def _after_evidence(doc: Doc, run: Span) -> list[float]:
+    found = []
+    after = doc[run.end:run.end + 4]
+    if len(after) >= 2 and after[0].lower_ in {"uit", "in"} and after[1].ent_type_ == "REGION":
+        found.append(0.45)
+    if len(after) >= 3 and after[0].text == "," and after[1].lower_ in {"een", "het", "de"}:
+        if any(APPOSITION_NOUNS.search(t.lower_) for t in doc[run.end + 2:run.end + 5]):
+            found.append(0.75)
+    if len(after) >= 3 and after[0].text == "(" and _ACRONYM.match(after[1].text) \
+            and after[2].text == ")" and len(run) >= 2:
+        found.append(0.8)
+    return found
+
+
+ROLE_NOUNS = re.compile(r"(coach|coaches|medewerker|medewerkers|directeur|manager|adviseur|"
+                        r"collega's|collega|vertegenwoordiger|vertegenwoordigers|eigenaar|"
+                        r"projectleider|coördinator|woordvoerder|voorzitter|begeleider|"
+                        r"begeleiders|consulent|consulenten|mensen)$")
+
+
+def _person_or_role_before(doc: Doc, index: int) -> bool:
+    """The word(s) before "van": a role ("loopbaancoaches van X") or a two-word name."""
+    if index <= 0:
+        return False
+    last = doc[index - 1]
+    if last.is_lower and ROLE_NOUNS.search(last.lower_):
+        return True
+    return index >= 2 and last.is_title and doc[index - 2].is_title \
+        and not doc[index - 2].is_sent_start
+
+
+def _in_brackets_after_person(doc: Doc, run: Span) -> bool:
+    """'Ageeth Offringa (Dispo Medical, Hattem)', 'wethouder Marleen Damen (PvdA)'."""
+    i = run.start - 1
+    if i < 2 or doc[i].text != "(":
+        return False
+    return doc[i - 1].is_title and doc[i - 2].is_title
+
+
+def _in_named_list(doc: Doc, run: Span) -> bool:
+    """An item of a list headed by a plural organisation noun: 'zes bedrijven (De Kans, NLW
+    en Innovium)', 'De Koekfabriek, It Wiid en Bij PUUR: drie foodbedrijven'."""
+    sentence = run.sent if doc.has_annotation("SENT_START") else doc[:]
+    start = max(sentence.start, run.start - 25)
+    window = doc[start:min(sentence.end, run.end + 25)]
+    for token in window:
+        if token.is_lower and token.lower_.endswith(("bedrijven", "organisaties", "partners",
+                                                     "instellingen", "werkgevers", "partijen",
+                                                     "ondernemingen", "scholen")):
+            nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            prev = doc[token.i - 1] if token.i > 0 else None
+            opens = nxt is not None and nxt.text in {"(", ":"} and token.i < run.start
+            closes = prev is not None and prev.like_num and token.i > run.end \
+                and doc[run.end:token.i].text.count(":") == 1
+            if opens or closes:
+                between = doc[min(token.i, run.end):max(token.i, run.start)]
+                if all(t.text in {",", "en", "(", ":", "&"} or t.is_title or t.is_upper
+                       or t.like_num or t.lower_ in CONNECTORS for t in between if t.i != token.i):
+                    return True
+    return False
+
+
+def _coordinated(doc: Doc, run: Span, known: list[Span]) -> bool:
+    """'Ahrend en UWV', 'UWV, Ahrend en de gemeente': a list next to a named organisation."""
+    for other in known:
+        gap = doc[other.end:run.start] if other.end <= run.start else doc[run.end:other.start]
+        if 1 <= len(gap) <= 2 and all(t.text in {",", "en", "of", "&"} for t in gap):
+            return True
+    return False
+
+
+def _person_words(doc: Doc, runs: list[Span], first_names: frozenset[str]) -> set[str]:
+    """The words of every run seen as a person's name; later mentions by surname follow.
+    A run that starts with a first name (voornamen.txt) and has no organisation word in it
+    is a person ("Henk Velthuis", "Janet")."""
+    words: set[str] = set()
+    for run in runs:
+        if run[0].text in first_names and len(run) <= 4 and not any(
+                t.lower_.endswith(HEAD_SUFFIXES) or t.text in NAME_TAILS for t in run[1:]):
+            words.update(t.text for t in run if t.lower_ not in CONNECTORS)
+            continue
+        before = _word_before(doc, run.start)
+        after = doc[run.end] if run.end < len(doc) else None
+        after2 = doc[run.end + 1] if run.end + 1 < len(doc) else None
+        titled = before is not None and before.lower_ in PERSON_TITLES
+        speaking = (after is not None and after.lower_ in SPEECH) or \
+            (after is not None and after.text == "," and after2 is not None
+             and after2.lower_ in SPEECH) or \
+            (before is not None and before.lower_ in SPEECH)
+        aged = after is not None and after.text == "(" and after2 is not None \
+            and after2.text.isdigit()
+        introduced = len(run) >= 2 and after is not None and after.text == "(" \
+            and after2 is not None and (after2.is_title or after2.is_upper) \
+            and not any(t.lower_.endswith(HEAD_SUFFIXES) for t in run)
+        if titled or speaking or aged or introduced:
+            words.update(t.text for t in run if t.lower_ not in CONNECTORS)
+    # "Janet Vos ... Vos legt uit": a two-word name whose last word recurs on its own
+    singles = Counter(run.text for run in runs if len(run) == 1)
+    for run in runs:
+        if len(run) == 2 and singles[run[-1].text] and run[0].text[0].isupper():
+            words.update(t.text for t in run)
+    return words
+
+
+def _combine(weights: list[float]) -> float:
+    remaining = 1.0
+    for w in weights:
+        remaining *= 1.0 - min(max(w, 0.0), 0.99)
+    return 1.0 - remaining
