@@ -11,7 +11,9 @@ Each entity is listed once per document with every surface form the text uses fo
 predicted entity (the mentions of one id in one document) matches a gold entity of its type when
 the ids are equal or when one of its surface forms equals a gold form after normalisation
 (case, a leading article, hyphens and apostrophes, spacing). Recall counts gold entities with a
-match, precision predicted entities with a match.
+match, precision predicted entities with a match. Target groups are named by phrases whose
+extent annotators draw differently, so for DOELGROEP one form inside the other (whole words)
+matches too.
 
 Organisations are named organisations only: predicted generic actor types ("werkgevers",
 ``generic: true``) are not scored, since the gold does not list them. ``unknown`` reports recall
@@ -152,7 +154,18 @@ def evaluate_documents(predicted: Mapping[str, Sequence[Mapping[str, Any]]],
 def _matches(entity_id: str, forms: set[str], gold: Mapping[str, Any]) -> bool:
     if gold.get("id") and gold["id"] == entity_id:
         return True
-    return bool(forms & {normalise(f) for f in gold["forms"]})
+    wanted = {normalise(f) for f in gold["forms"]}
+    if forms & wanted:
+        return True
+    if gold["type"] == "DOELGROEP":
+        # a group is named by a phrase whose extent readers draw differently ("met psychische
+        # klachten" in "inwoners met psychische klachten"): one form inside the other counts
+        return any(_inside(a, b) or _inside(b, a) for a in forms for b in wanted)
+    return False
+
+
+def _inside(part: str, whole: str) -> bool:
+    return bool(part) and f" {part} " in f" {whole} "
 
 
 def _rates(gold_found: int, gold_total: int, pred_matched: int, pred_total: int
