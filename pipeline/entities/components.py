@@ -115,6 +115,8 @@ class Resolver:
         if wanted == "arbeidsmarktregio" and entry.kind == "gemeente" and entry.region_code:
             # "regio Tilburg": the labour-market region the municipality belongs to.
             entry = self.gaz.entries.get(entry.region_code, entry)
+        if wanted is None and _part_of_a_name(doc, span.start, self.gaz.first_names):
+            return          # "Carolien Doesburg", "Vincent van Veen": a surname, no place
         if entry.needs_evidence and wanted is None and not self._has_evidence(
                 doc, span, strict=entry.kind == "woonplaats"):
             return
@@ -136,7 +138,7 @@ class Resolver:
         before it, a list of places, or (not ``strict``: municipalities) a capital in
         mid-sentence that starts no person's or organisation's name."""
         first = doc[span.start]
-        if _part_of_a_name(doc, span.start):
+        if _part_of_a_name(doc, span.start, self.gaz.first_names):
             return False
         before = _previous_word(doc, span.start)
         if before is not None and before.lower_ in self.evidence_words:
@@ -152,10 +154,13 @@ class Resolver:
         return not first.is_sent_start and first.is_title and not followed_by_name
 
     def _rule_candidate(self, doc: Doc, span: Span):
-        end = span.end
-        while end > span.start + 1 and _is_connector(doc[end - 1].text):
+        start, end = span.start, span.end
+        while end > start + 1 and _is_connector(doc[end - 1].text):
             end -= 1
-        trimmed = doc[span.start:end]
+        while start < end - 1 and _is_connector(doc[start].text):   # "van Transportbedrijf X"
+            start += 1
+        span = doc[start:end]
+        trimmed = span
         known = [e for e in self.gaz.lookup(trimmed.text) if e.type == "ORGANISATION"]
         if known:
             yield Candidate(span.start, end, "ORGANISATION", known[0].fields(), "gazetteer",
@@ -294,16 +299,22 @@ def _previous_word(doc: Doc, index: int):
 SURNAME_PARTICLES = {"de", "van", "der", "den", "ter", "ten", "la", "le", "du"}
 
 
-def _part_of_a_name(doc: Doc, index: int) -> bool:
-    """'Bart de Vries', 'Steven Baak', 'Jan van Veen': a word right after a capitalised word,
-    or after a surname particle that follows one, is part of a person's name."""
+def _part_of_a_name(doc: Doc, index: int, first_names: frozenset[str] = frozenset()) -> bool:
+    """'Bart de Vries', 'Steven Baak', 'Jan van Veen', 'zegt Van Mierlo': a word right after
+    a first name, a capitalised particle, or (mid-sentence) a capitalised word, or after a
+    surname particle that follows one, is part of a person's name."""
     i = index - 1
+    if i >= 0 and doc[i].text in {"Van", "De", "Ter", "Ten", "Den"} and not doc[i].is_sent_start:
+        return True
     if i >= 0 and doc[i].lower_ in SURNAME_PARTICLES:
         i -= 1
         if i >= 0 and doc[i].lower_ in SURNAME_PARTICLES:
             i -= 1
-    return i >= 0 and i < index and doc[i].is_title and not doc[i].is_sent_start \
-        and doc[i].lower_ not in LOCATIVE and not doc[i].is_punct
+    if i < 0 or i >= index or doc[i].is_punct:
+        return False
+    if doc[i].text in first_names:
+        return True
+    return doc[i].is_title and not doc[i].is_sent_start and doc[i].lower_ not in LOCATIVE
 
 
 def _locative_before(doc: Doc, index: int) -> bool:

@@ -35,7 +35,7 @@ from .components import SPANS_KEY
 from .gazetteer import Gazetteer, load_gazetteer
 from .rules import FUNCTION_WORDS, LEGAL_FORMS
 
-_CAPITAL = re.compile(r"^(?:\d{2,4}|[A-ZÀ-Ý][\w&'’.\-]*)$")
+_CAPITAL = re.compile(r"^(?:\d{2,4}|\d{1,4}-[A-ZÀ-Ý][\w\-]*|[A-ZÀ-Ý][\w&'’.\-]*)$")
 # A lower-case word ending in one of these names a kind of organisation ("kantoormeubelmaker
 # Ahrend", "zorgverzekeraar VGZ", "lunchroom 's Lands Bakkie"): the capitalised run after it
 # is that organisation's name.
@@ -76,6 +76,9 @@ HEAD_SUFFIXES = ("bedrijf", "bedrijven", "groep", "fabriek", "centrum", "academi
                  "drukkerij", "transport", "logistiek", "installatietechniek", "techniek",
                  "opleidingen", "consult", "consultancy", "media", "omroep", "punt", "team",
                  "desk", "café", "plein", "praktijk", "werkplaats")
+# Endings no surname has ("Velthuis" and "Kamphuis" end in -huis, so that one is not here)
+STRONG_SUFFIXES = ("bedrijf", "bedrijven", "groep", "fabriek", "academie", "instituut",
+                   "college", "fonds", "centrum", "school", "services", "zorg", "loket", "punt")
 NAME_TAILS = {"Werkt": 0.6, "Nederland": 0.6, "Groep": 0.8, "Group": 0.8, "Holding": 0.9,
               "Zorggroep": 0.85, "Academie": 0.8, "Fonds": 0.8, "Services": 0.8,
               "Nederland.": 0.6}
@@ -118,17 +121,27 @@ class Detector:
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)} - set(regions)
         known_orgs = [e for e in doc.ents if e.label_ == "ORGANISATION"]
         lower = {t.lower_ for t in doc if t.is_lower}
-        runs = [piece for run in _runs(doc, taken) for piece in _split_people(run)]
-        runs = [run for run in runs if not all(i in regions for i in range(run.start, run.end))]
+        first_names = self.gaz.first_names
+        runs = [piece for run in _runs(doc, taken) for piece in _split_people(run, first_names)]
+        runs = [_without_leading_kind(run, regions, meta) for run in runs]
+        runs = [run for run in runs if run is not None
+                and not all(i in regions for i in range(run.start, run.end))]
         counts = Counter(run.text for run in runs)
-        persons = _person_words(doc, runs, self.gaz.first_names)
+        persons, named = _person_words(doc, runs, first_names)
         found: list[Span] = []
         absorbed: set[tuple[int, int]] = set()
         for run in runs:
-            if any(t.text in persons for t in run) or self._known_non_org(run):
+            if self._known_non_org(run) or _plural_kind(run):
                 continue
             inside = {regions[i] for i in range(run.start, run.end) if i in regions}
             type_, confidence = self._judge(doc, run, counts, known_orgs, lower)
+            # a person's name, unless the organisation evidence is strong ("uitzendbureaus:
+            # Prima Job Dokkum, ...": Prima is a first name too)
+            if any(t.text in persons for t in run):
+                continue
+            if any(t.text in named for t in run) and not (
+                    type_ == "ORGANISATION" and confidence >= 0.6):
+                continue
             if inside and type_ != "ORGANISATION":
                 continue          # a place name with words around it: the place stays
             if confidence < self.min_confidence:
@@ -158,7 +171,9 @@ class Detector:
         words = [t.text for t in run]
         ordinary = len(words) == 1 and words[0].lower() in lower   # "Logistiek" and "logistiek"
         before = _word_before(doc, run.start)
-        two_before = _word_before(doc, run.start - 1) if run.start > 0 else None
+        if before is not None and before.lower_ in {"de", "het"} and run.start >= 2:
+            before = _word_before(doc, run.start - 1)     # "van de Voorwerkers", "bij het X"
+        two_before = _word_before(doc, before.i) if before is not None else None
         if before is not None and before.lower_ in BEFORE:
             org.append(BEFORE[before.lower_])
             if before.lower_ == "met" and two_before is not None and two_before.lower_ == "samen":
@@ -166,19 +181,23 @@ class Detector:
         elif before is not None and before.is_lower and before.lower_.endswith(ORG_NOUN_ENDINGS):
             org.append(0.75)
         if before is not None and before.lower_ == "van" \
-                and _person_or_role_before(doc, run.start - 1):
+                and _person_or_role_before(doc, before.i):
             org.append(0.6)                     # "Calista Timmermans van AndersWerkt"
-        if _in_brackets_after_person(doc, run):
+        if _in_brackets_after_person(doc, run, self.gaz.first_names):
             org.append(0.7)                     # "Ageeth Offringa (Dispo Medical, Hattem)"
         if _in_named_list(doc, run):
             org.append(0.6)                     # "zes bedrijven (De Kans, NLW en Innovium)"
         if before is not None and before.lower_ in {"bedrijf", "organisatie"} and \
                 two_before is not None and two_before.lower_ in {"het", "de"}:
             org.append(0.5)
+        head = run[0].lower_
+        if len(words) >= 2 and (BEFORE.get(head, 0) >= 0.7 or head.endswith(ORG_NOUN_ENDINGS)):
+            org.append(0.75)                    # "Zorginstelling SVRZ": the kind, then the name
         last = words[-1]
         if last in NAME_TAILS:
             org.append(NAME_TAILS[last])
-        if any(w.lower().endswith(HEAD_SUFFIXES) for w in words):
+        if any(w.lower().endswith(HEAD_SUFFIXES) for w in words) \
+                and words[0] not in self.gaz.first_names:      # "Henk Velthuis" is no house
             org.append(0.6)
         if run.end < len(doc) and doc[run.end].text in LEGAL_FORMS:
             org.append(0.9)
@@ -190,13 +209,21 @@ class Detector:
             org.append(0.25)
         if _coordinated(doc, run, known_orgs):
             org.append(0.5)
-        sentence_start = doc[run.start].is_sent_start or run.start == 0
+        if before is not None and before.lower_ in PERSON_TITLES \
+                and run[0].text not in self.gaz.first_names:
+            org.append(0.5)                     # "manager Ondernemershuis"
+        if before is not None and before.lower_ == "met" and two_before is not None \
+                and two_before.lower_ in {"samenwerking", "samenwerkingen", "partnerschap"}:
+            org.append(0.5)                     # "een mooie samenwerking met Parlijn"
+        sentence_start = doc[run.start].is_sent_start or run.start == 0 \
+            or _line_start(doc, run.start)
         if sentence_start and len(words) == 1:
             org = [w * 0.6 for w in org]        # a capital may only mark the sentence start
         if ordinary:
             return "ORGANISATION", 0.0          # an ordinary word with a capital
         org_confidence = _combine(org)
-        if self.places and before is not None and before.lower_ in PLACE_BEFORE \
+        raw_before = _word_before(doc, run.start)      # places: "in Markelo", not "in de X"
+        if self.places and raw_before is not None and raw_before.lower_ in PLACE_BEFORE \
                 and org_confidence < 0.5 and len(words) <= 3 and not acronym \
                 and not any(w.lower().endswith(HEAD_SUFFIXES) for w in words):
             return "REGION", 0.6
@@ -205,23 +232,38 @@ class Detector:
 
 def _runs(doc: Doc, taken: set[int]) -> Iterable[Span]:
     """Maximal runs of capitalised words (with connectors inside) that no entity covers; a
-    sentence-initial function word ("De", "Het") does not start one."""
+    sentence-initial function word ("De", "Het") does not start one. "en" and "in" join only
+    inside a name that starts with a head noun ("Sectorinstituut Transport en Logistiek",
+    "Kennisinstituut Integratie in de Samenleving") or between two "Van" names ("Van Koppen
+    en Van Eijk"); elsewhere "en" separates two names."""
     i, n = 0, len(doc)
     while i < n:
         if i in taken or not _starts_name(doc[i]):
             i += 1
             continue
+        headed = doc[i].lower_.endswith(STRONG_SUFFIXES + ("instituut",))
         end = i + 1
         while end < n and end not in taken:
             token = doc[end]
-            if _CAPITAL.match(token.text) and not _FUNCTION.match(token.text):
+            nxt = doc[end + 1] if end + 1 < n else None
+            joinable = nxt is not None and end + 1 not in taken and bool(_CAPITAL.match(nxt.text))
+            if _CAPITAL.match(token.text) and not _FUNCTION.match(token.text) \
+                    and not token.text.isdigit():        # "Zeeland 22 vacatures" ends at 22
                 end += 1
-            elif token.lower_ in CONNECTORS and end + 1 < n and end + 1 not in taken \
-                    and _CAPITAL.match(doc[end + 1].text) and token.lower_ != "en":
+            elif joinable and token.lower_ in CONNECTORS - {"en"}:
                 end += 1
+            elif joinable and token.lower_ in {"en", "in"} and (
+                    headed or (doc[i].text == "Van" and nxt.text == "Van")):
+                end += 1
+            elif token.lower_ == "in" and headed and nxt is not None and nxt.lower_ in {
+                    "de", "het"} and end + 2 < n and _CAPITAL.match(doc[end + 2].text):
+                end += 2
             else:
                 break
-        yield doc[i:end]
+        last = end
+        while last > i + 1 and doc[last - 1].lower_ in CONNECTORS:   # never end on "en"/"van"
+            last -= 1
+        yield doc[i:last]
         i = end
 
 
@@ -229,13 +271,18 @@ def _starts_name(token) -> bool:
     """A capitalised word can start a name; "De" or "Het" only in mid-sentence ("bij De
     Linkerbaan"), a number only before a capitalised word ("040 Werkt")."""
     text = token.text
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if text in {"'s", "’s"}:                      # "'s Lands Bakkie"
+        return following is not None and following.is_title
     if not _CAPITAL.match(text) or text.endswith(("se", "sche")):
         return False
-    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
     if text[0].isdigit():
         return following is not None and bool(_CAPITAL.match(following.text)) \
             and not following.text[0].isdigit()
     if _FUNCTION.match(text) or text.lower() in STOP_WORDS:
+        if text in {"Van", "Ter", "Ten", "Den"}:       # "uitzendbureau Van Koppen en Van Eijk"
+            return not token.is_sent_start and following is not None \
+                and bool(_CAPITAL.match(following.text)) and not _FUNCTION.match(following.text)
         if text not in {"De", "Het"} or following is None \
                 or not _CAPITAL.match(following.text) or _FUNCTION.match(following.text):
             return False
@@ -246,14 +293,21 @@ def _starts_name(token) -> bool:
 
 def _join_branches(doc: Doc, meta: dict) -> None:
     """'UWV Rijnmond', 'SER Noord-Nederland', 'WerkgeversServicepunt West-Brabant', 'het
-    mobiliteitsteam Midden-Utrecht': an organisation, or a kind of organisation, followed
-    directly by a place is one organisation: a regional branch, or a named local one."""
+    mobiliteitsteam Midden-Utrecht', 'het Leerwerkloket van de regio Utrecht': an
+    organisation, or one kind of organisation, followed by a place (directly, or after "van
+    de regio") is one organisation: a regional branch, or a named local one."""
     joined, changed = [], False
     for ent in doc.ents:
         previous = joined[-1] if joined else None
+        fields = dict(meta.get(f"{previous.start}:{previous.end}", {})) if previous else {}
+        plural_kind = fields.get("generic") and (previous.text.lower().endswith(("en", "s", "ra"))
+                                                 or fields.get("kind") == "gemeente")
+        gap = doc[previous.end:ent.start] if previous is not None else None
+        joins = gap is not None and (len(gap) == 0 or (
+            fields.get("generic") and len(gap) <= 3
+            and all(t.lower_ in {"van", "de", "het", "regio"} for t in gap)))
         if previous is not None and previous.label_ == "ORGANISATION" \
-                and ent.label_ == "REGION" and previous.end == ent.start:
-            fields = dict(meta.get(f"{previous.start}:{previous.end}", {}))
+                and ent.label_ == "REGION" and joins and not plural_kind:
             span = Span(doc, previous.start, ent.end, label="ORGANISATION")
             if fields.get("generic"):   # a kind with a place is a named organisation
                 fields = {"id": "ORG:" + slugify(span.text), "kind": fields.get("kind", "overig"),
@@ -269,6 +323,16 @@ def _join_branches(doc: Doc, meta: dict) -> None:
         doc.ents = joined
 
 
+def _without_leading_kind(run: Span, absorbable: dict[int, Span], meta: dict) -> Span | None:
+    """'Zorginstelling SVRZ': the kind before a name is no part of it (as in "de
+    branchevereniging ABU"); the name is what follows."""
+    ent = absorbable.get(run.start)
+    if ent is None or ent.label_ != "ORGANISATION":
+        return run
+    rest = run.doc[ent.end:run.end]
+    return rest if len(rest) else None
+
+
 def _absorbable(ent: Span, meta: dict) -> bool:
     if ent.label_ == "REGION":
         return True
@@ -276,12 +340,14 @@ def _absorbable(ent: Span, meta: dict) -> bool:
     return bool(generic) and ent[0].is_title and not ent[0].is_sent_start
 
 
-def _split_people(run: Span) -> list[Span]:
+def _split_people(run: Span, first_names: frozenset[str] = frozenset()) -> list[Span]:
     """'Anton Mullie van Bouwmensen': two capitalised words and "van" start a person's name
     and the organisation he is from, unless the words before "van" name an organisation
-    ("Universiteit van Amsterdam", "Centrum voor Vakmanschap")."""
+    ("Universiteit van Amsterdam", "Centrum voor Vakmanschap") or "van" follows a first name
+    ("Tamara van Ark": a surname)."""
     for k, token in enumerate(run):
-        if token.lower_ in {"van", "aan", "bij"} and k >= 2 and k + 1 < len(run):
+        if token.lower_ in {"van", "aan", "bij"} and k >= 2 and k + 1 < len(run) \
+                and run[k - 1].text not in first_names:
             head = run[:k]
             if not any(t.lower_.endswith(HEAD_SUFFIXES) or _ACRONYM.match(t.text)
                        or t.text in NAME_TAILS for t in head):
@@ -289,9 +355,22 @@ def _split_people(run: Span) -> list[Span]:
     return [run]
 
 
+def _line_start(doc: Doc, index: int) -> bool:
+    """A heading or bullet starts a line: its capital says nothing about a name."""
+    i = index - 1
+    return i >= 0 and (doc[i].is_space or doc[i].text in {"•", "-", "–", "*", ":", "|"})
+
+
+def _plural_kind(run: Span) -> bool:
+    """'GGZ-instellingen', 'Zorgbedrijven': a capitalised plural kind, no one organisation."""
+    last = run[-1].lower_
+    return last.endswith(("instellingen", "bedrijven", "organisaties", "partijen",
+                          "ondernemingen", "fondsen", "scholen"))
+
+
 def _word_before(doc: Doc, index: int):
     i = index - 1
-    return doc[i] if i >= 0 and not doc[i].is_punct else None
+    return doc[i] if i >= 0 and not doc[i].is_punct and not doc[i].is_space else None
 
 
 def _after_evidence(doc: Doc, run: Span) -> list[float]:
@@ -311,7 +390,8 @@ def _after_evidence(doc: Doc, run: Span) -> list[float]:
 ROLE_NOUNS = re.compile(r"(coach|coaches|medewerker|medewerkers|directeur|manager|adviseur|"
                         r"collega's|collega|vertegenwoordiger|vertegenwoordigers|eigenaar|"
                         r"projectleider|coördinator|woordvoerder|voorzitter|begeleider|"
-                        r"begeleiders|consulent|consulenten|mensen)$")
+                        r"begeleiders|consulent|consulenten|mensen|ondernemer|ondernemers|"
+                        r"oprichter|oprichters|eigenaren|werknemers|leden)$")
 
 
 def _person_or_role_before(doc: Doc, index: int) -> bool:
@@ -325,12 +405,13 @@ def _person_or_role_before(doc: Doc, index: int) -> bool:
         and not doc[index - 2].is_sent_start
 
 
-def _in_brackets_after_person(doc: Doc, run: Span) -> bool:
-    """'Ageeth Offringa (Dispo Medical, Hattem)', 'wethouder Marleen Damen (PvdA)'."""
+def _in_brackets_after_person(doc: Doc, run: Span, first_names: frozenset[str]) -> bool:
+    """'Ageeth Offringa (Dispo Medical, Hattem)', 'Bart van der Sterren (Tiem Zwolle)'."""
     i = run.start - 1
-    if i < 2 or doc[i].text != "(":
+    if i < 2 or doc[i].text != "(" or not doc[i - 1].is_title:
         return False
-    return doc[i - 1].is_title and doc[i - 2].is_title
+    return any(t.text in first_names for t in doc[max(0, i - 5):i - 1]) \
+        or (doc[i - 2].is_title and not doc[i - 2].is_sent_start)
 
 
 def _in_named_list(doc: Doc, run: Span) -> bool:
@@ -365,16 +446,24 @@ def _coordinated(doc: Doc, run: Span, known: list[Span]) -> bool:
     return False
 
 
-def _person_words(doc: Doc, runs: list[Span], first_names: frozenset[str]) -> set[str]:
+def _person_words(doc: Doc, runs: list[Span], first_names: frozenset[str]
+                  ) -> tuple[set[str], set[str]]:
     """The words of every run seen as a person's name; later mentions by surname follow.
     A run that starts with a first name (voornamen.txt) and has no organisation word in it
-    is a person ("Henk Velthuis", "Janet")."""
+    is a person ("Henk Velthuis", "Janet"): a weaker sign than a title or a verb of saying,
+    so it returns (strong, by first name only)."""
     words: set[str] = set()
+    named: set[str] = set()
     for run in runs:
-        if run[0].text in first_names and len(run) <= 4 and not any(
-                t.lower_.endswith(HEAD_SUFFIXES) or t.text in NAME_TAILS for t in run[1:]):
-            words.update(t.text for t in run if t.lower_ not in CONNECTORS)
-            continue
+        first = next((k for k, t in enumerate(run) if t.text in first_names
+                      and k + 1 < len(run)), None)
+        if first is not None and len(run) - first <= 5 and not any(
+                t.lower_.endswith(STRONG_SUFFIXES) or t.text in NAME_TAILS
+                for t in run[first + 1:]):
+            # "Staatssecretaris Tamara van Ark": from the first name on, a person
+            named.update(t.text for t in run[first:] if t.lower_ not in CONNECTORS)
+        if len(run) == 1 and run[0].text in first_names:
+            named.add(run[0].text)
         before = _word_before(doc, run.start)
         after = doc[run.end] if run.end < len(doc) else None
         after2 = doc[run.end + 1] if run.end + 1 < len(doc) else None
@@ -385,17 +474,33 @@ def _person_words(doc: Doc, runs: list[Span], first_names: frozenset[str]) -> se
             (before is not None and before.lower_ in SPEECH)
         aged = after is not None and after.text == "(" and after2 is not None \
             and after2.text.isdigit()
+        described = after is not None and after.text == "," and after2 is not None \
+            and after2.lower_ in PERSON_TITLES      # "Jurriën Koops, directeur van de ABU"
         introduced = len(run) >= 2 and after is not None and after.text == "(" \
-            and after2 is not None and (after2.is_title or after2.is_upper) \
-            and not any(t.lower_.endswith(HEAD_SUFFIXES) for t in run)
-        if titled or speaking or aged or introduced:
+            and after2 is not None and (after2.is_title or after2.is_upper)
+        if (titled or speaking or aged or introduced or described) and not _org_like(run):
             words.update(t.text for t in run if t.lower_ not in CONNECTORS)
     # "Janet Vos ... Vos legt uit": a two-word name whose last word recurs on its own
     singles = Counter(run.text for run in runs if len(run) == 1)
     for run in runs:
-        if len(run) == 2 and singles[run[-1].text] and run[0].text[0].isupper():
+        if len(run) == 2 and singles[run[-1].text] and run[0].text[0].isupper() \
+                and not _org_like(run):
             words.update(t.text for t in run)
-    return words
+    return words, named - words
+
+
+def _org_like(run: Span) -> bool:
+    """Words no person's name has: a head noun ("Zorgacademie"), an organisation tail
+    ("Werkt", "Groep"), an acronym, a kind ("VVT-organisaties"), or a capitalised adjective
+    ("Regionale")."""
+    endings = tuple(e for e in ORG_NOUN_ENDINGS if e != "huis")   # Velthuis, Kamphuis
+    if len(run) == 1 and run[0].lower_.endswith("huis"):              # "Ondernemershuis"
+        return True
+    if any(t.lower_ in {"op", "voor", "aan", "en", "in", "het", "'s", "’s"} for t in run):
+        return True                       # "Perspectief op Werk": no person's name
+    return any(t.lower_.endswith(STRONG_SUFFIXES + endings + ("organisaties",))
+               or t.text in NAME_TAILS or bool(_ACRONYM.match(t.text))
+               or (t.lower_.endswith(("ale", "ele", "ische")) and len(run) > 1) for t in run)
 
 
 def _combine(weights: list[float]) -> float:

@@ -56,6 +56,11 @@ HEADS: dict[str, tuple[str, str, str]] = {
     "Hogeschool": ("onderwijs", "onderwijs", "semipubliek"),
     "Universiteit": ("onderwijs", "onderwijs", "semipubliek"),
     "Platform": ("platform", "samenwerkingsverband", "onbekend"),
+    "Agentschap": ("agentschap", "overig", "publiek"),
+    "Kenniscentrum": ("kenniscentrum", "kennis-advies", "semipubliek"),
+    "Expertisecentrum": ("kenniscentrum", "kennis-advies", "semipubliek"),
+    "Werkcentrum": ("werkcentrum", "samenwerkingsverband", "publiek"),
+    "Regionaal Werkcentrum": ("werkcentrum", "samenwerkingsverband", "publiek"),
 }
 # A capitalised compound ending in "bedrijf"/"groep" names an employer ("Bouwbedrijf Jansen"),
 # except the municipal work companies listed above.

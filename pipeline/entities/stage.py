@@ -16,6 +16,7 @@ from ..storage import stable_hash
 from .gazetteer import gazetteer_digest, load_gazetteer
 from .nlp import build_pipeline, describe, pipeline_identity, warn_if_fallback
 from .summary import document_record, mentions
+from .unknown import unknown_names
 
 
 def external_inputs(settings: Any) -> dict[str, Any]:
@@ -57,10 +58,14 @@ def entities(ctx: StageContext, ingest: dict[str, Any]) -> dict[str, Any]:
                                  settings.pps_includes_generic)
         records.append({**record, "pipeline": label})
     return {"documents.jsonl": records,
-            "entities_summary.json": summarize(records, identity)}
+            "entities_summary.json": summarize(records, identity,
+                                               {d["id"]: d["text"] for d in documents})}
 
 
-def summarize(records: list[dict[str, Any]], identity: dict[str, Any]) -> dict[str, Any]:
+def summarize(records: list[dict[str, Any]], identity: dict[str, Any],
+              texts: dict[str, str] | None = None) -> dict[str, Any]:
+    """Counts per type and source, the pipeline, and ``unknown_names``: the names the
+    detector found that no gazetteer list holds (:mod:`pipeline.entities.unknown`)."""
     by_type: Counter[str] = Counter()
     by_source: Counter[str] = Counter()
     for record in records:
@@ -70,4 +75,5 @@ def summarize(records: list[dict[str, Any]], identity: dict[str, Any]) -> dict[s
     return {"pipeline": {**identity, "description": describe(identity)},
             "documents": len(records), "mentions_by_type": dict(sorted(by_type.items())),
             "mentions_by_source": dict(sorted(by_source.items())),
-            "documents_with_pps": sum(r["pps"] for r in records)}
+            "documents_with_pps": sum(r["pps"] for r in records),
+            "unknown_names": unknown_names(records, texts or {})}
