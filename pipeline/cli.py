@@ -234,7 +234,8 @@ def doctor() -> None:
 
 
 # the measuring commands (evaluate, sweep, compare) live in their own module
-from . import cli_measure  # noqa: E402, F401
+# the curators' gazetteer commands (gazetteer suggest) too
+from . import cli_gazetteer, cli_measure  # noqa: E402, F401
 
 
 def _register_stage_commands() -> None:

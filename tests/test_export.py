@@ -94,7 +94,8 @@ def test_theme_table_workbook_has_the_sheets_curators_need(first_run):
     result, _, _ = first_run
     book = load_workbook(result.run_dir / "themes.xlsx")
     assert book.sheetnames == ["themes", "theme_x_doelgroep", "theme_x_arbeidsmarktregio",
-                               "theme_x_organisation_kind", "documents", "theme_members"]
+                               "theme_x_organisation_kind", "documents", "nieuwe_namen",
+                               "theme_members"]
     themes = book["themes"]
     header = [c.value for c in themes[1]]
     assert header[-3:] == ["curated_label", "action", "notes"]

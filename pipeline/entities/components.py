@@ -154,6 +154,7 @@ class Resolver:
         return not first.is_sent_start and first.is_title and not followed_by_name
 
     def _rule_candidate(self, doc: Doc, span: Span):
+        rule_id = span.id_.removeprefix("rule:")
         start, end = span.start, span.end
         while end > start + 1 and _is_connector(doc[end - 1].text):
             end -= 1
@@ -166,7 +167,6 @@ class Resolver:
             yield Candidate(span.start, end, "ORGANISATION", known[0].fields(), "gazetteer",
                             PRIORITY["GAZ_LOWER"])
             return
-        rule_id = span.id_.removeprefix("rule:")
         kind, sector = rule_attributes(rule_id)
         name = trimmed.text
         yield Candidate(span.start, end, "ORGANISATION",

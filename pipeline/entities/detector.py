@@ -241,7 +241,9 @@ def _runs(doc: Doc, taken: set[int]) -> Iterable[Span]:
         if i in taken or not _starts_name(doc[i]):
             i += 1
             continue
-        headed = doc[i].lower_.endswith(STRONG_SUFFIXES + ("instituut",))
+        # a sentence-initial article is no part of the name ("Het Centrum voor Werk ...")
+        first = i + 1 if doc[i].text in {"De", "Het"} and doc[i].is_sent_start else i
+        headed = doc[first].lower_.endswith(STRONG_SUFFIXES + ("instituut",))
         end = i + 1
         while end < n and end not in taken:
             token = doc[end]
@@ -253,7 +255,7 @@ def _runs(doc: Doc, taken: set[int]) -> Iterable[Span]:
             elif joinable and token.lower_ in CONNECTORS - {"en"}:
                 end += 1
             elif joinable and token.lower_ in {"en", "in"} and (
-                    headed or (doc[i].text == "Van" and nxt.text == "Van")):
+                    headed or (doc[first].text == "Van" and nxt.text == "Van")):
                 end += 1
             elif token.lower_ == "in" and headed and nxt is not None and nxt.lower_ in {
                     "de", "het"} and end + 2 < n and _CAPITAL.match(doc[end + 2].text):
@@ -261,9 +263,10 @@ def _runs(doc: Doc, taken: set[int]) -> Iterable[Span]:
             else:
                 break
         last = end
-        while last > i + 1 and doc[last - 1].lower_ in CONNECTORS:   # never end on "en"/"van"
+        while last > first + 1 and doc[last - 1].lower_ in CONNECTORS:   # never end on "en"
             last -= 1
-        yield doc[i:last]
+        if last > first:
+            yield doc[first:last]
         i = end
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-SCHEMA_VERSION = "2.2"
+SCHEMA_VERSION = "2.3"
 EMPTY_REGIONS = {"gemeenten": [], "arbeidsmarktregios": [], "provincies": [], "landen": [],
-                 "plaatsen": [], "onzeker": []}
+                 "plaatsen": [], "woonplaatsen": [], "onzeker": []}
 
 
 def document_records(corpus: Sequence[Mapping[str, Any]],

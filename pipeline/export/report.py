@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 
 from ..themes.profile import names_of
 from .finalise import stale_destinations
+from .unknown import report_rows
 
 ENTITY_TYPES = {"REGION": ("region", "REGION"), "ORGANISATION": ("organisation", "ORG"),
                 "DOELGROEP": ("doelgroep", "DOELGROEP")}
@@ -43,12 +44,13 @@ _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 def build_report(records: Sequence[Mapping[str, Any]], theme_data: Mapping[str, Any] | None,
                  manifest_rows: Iterable[Mapping[str, Any]] | None,
                  figures: Mapping[str, Any] | None, names: Mapping[str, str] | None,
-                 max_documents: int) -> str:
+                 max_documents: int, unknown_names: Sequence[Any] | None = None) -> str:
     """The whole report as one HTML string.
 
     ``figures``: None, ``{name: plotly figure JSON}`` or the themes stage's
     ``{"figures": {...}, "not_made": {name: reason}}``. ``names``: canonical id -> display
     name. ``max_documents``: documents shown with their full text (the first in corpus order).
+    ``unknown_names``: ``entities_summary.json`` → ``unknown_names`` (names in no list).
     """
     records = [r for r in records if isinstance(r, Mapping)]
     theme_data = theme_data or {}
@@ -81,6 +83,7 @@ def build_report(records: Sequence[Mapping[str, Any]], theme_data: Mapping[str, 
         "filter_json": script_json(_filter_data(records, lookup, labels)),
         "provenance": _provenance(records),
         "curation_notes": _curation_notes(theme_data),
+        "unknown": report_rows(unknown_names),
     }
     return _environment().get_template("report.html.j2").render(**context)
 

@@ -2,7 +2,8 @@
 
 Every string cell goes through :func:`safe_cell` (formula injection). The workbook has a frozen
 header row, filters on every sheet, widths fitted to the content (capped), wrapped long-text
-columns, and the review columns shaded so a curator sees where to type.
+columns, the review columns shaded so a curator sees where to type, and a drop-down list where
+a column takes fixed values.
 """
 
 from __future__ import annotations
@@ -64,6 +65,13 @@ def workbook_bytes(tables: Sequence[Table]) -> bytes:
                                    f'LEFT({column}2,6)="merge:")')
             sheet.add_data_validation(check)
             check.add(f"{column}2:{column}{max(2, len(table.rows) + 1)}")
+        for name, values in table.choices:
+            column = get_column_letter(table.header.index(name) + 1)
+            pick = DataValidation(type="list", formula1='"' + ",".join(values) + '"',
+                                  allow_blank=True, showErrorMessage=True, errorTitle=name,
+                                  error=f"Use one of: {', '.join(values)}")
+            sheet.add_data_validation(pick)
+            pick.add(f"{column}2:{column}{max(2, len(table.rows) + 1)}")
     return _reproducible_bytes(book)
 
 

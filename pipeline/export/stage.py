@@ -6,7 +6,8 @@ It first gives the themes their stable ids and applies the curators' decisions
 (:mod:`pipeline.export.finalise`), and writes the final themes.json, document_themes.jsonl and
 theme_units.jsonl over the themes stage's numbering. Doing that here rather than in the themes
 stage means that editing a curated label re-runs this cheap stage, not the clustering. Every
-file is an artifact the runner writes atomically into the run folder."""
+file is an artifact the runner writes atomically into the run folder. The names the entity
+detector found that no gazetteer holds get a sheet (``nieuwe_namen``) and a report section."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from .records import SCHEMA_VERSION, document_records
 from .report import build_report
 from .spreadsheets import csv_text, workbook_bytes
 from .tables import curator_tables
+from .unknown import unknown_names_table
 
 log = logging.getLogger("rodedraden")
 PLACEHOLDER = re.compile(r"⟦T(-?\d+)⟧")
@@ -74,6 +76,10 @@ def export(ctx: StageContext, ingest: dict[str, Any], entities: dict[str, Any],
              load_gazetteer(settings.entities.gazetteer_dir).entries.values()}
     tables = curator_tables(theme_data["themes"], records, names, settings.export.top_n,
                             themes["theme_units.jsonl"])
+    # names no gazetteer holds, for curators to grow the lists (before the hidden sheets)
+    unknown = entities["entities_summary.json"].get("unknown_names") or []
+    tables = [*(t for t in tables if not t.hidden), unknown_names_table(unknown),
+              *(t for t in tables if t.hidden)]
     artifacts: dict[str, Any] = {
         "documents.jsonl": records,
         "themes.json": themes_file,
@@ -81,7 +87,7 @@ def export(ctx: StageContext, ingest: dict[str, Any], entities: dict[str, Any],
         "rodedraden.sqlite": build_database(records, theme_data["themes"]),
         "report.html": build_report(
             records, theme_data, ingest["manifest.jsonl"], figures,
-            names, settings.export.report_documents),
+            names, settings.export.report_documents, unknown_names=unknown),
         "document_themes.jsonl": themes["document_themes.jsonl"],
         "theme_units.jsonl": themes["theme_units.jsonl"],
         "theme_registry.json": themes["theme_registry.json"],

@@ -30,6 +30,7 @@ class Table:
     wide: tuple[str, ...] = ()        # columns with long text (wrapped, wider)
     review: tuple[str, ...] = ()      # columns a curator fills in
     hidden: bool = False              # a sheet for programs, not people (not written as CSV)
+    choices: tuple[tuple[str, tuple[str, ...]], ...] = ()   # column -> the values it takes
 
 
 def curator_tables(themes: Sequence[Mapping[str, Any]], documents: Sequence[Mapping[str, Any]],
