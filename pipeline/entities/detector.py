@@ -79,7 +79,7 @@ HEAD_SUFFIXES = ("bedrijf", "bedrijven", "groep", "fabriek", "centrum", "academi
 # Endings no surname has ("Velthuis" and "Kamphuis" end in -huis, so that one is not here)
 STRONG_SUFFIXES = ("bedrijf", "bedrijven", "groep", "fabriek", "academie", "instituut",
                    "college", "fonds", "centrum", "school", "services", "zorg", "loket", "punt")
-NAME_TAILS = {"Werkt": 0.6, "Nederland": 0.6, "Groep": 0.8, "Group": 0.8, "Holding": 0.9,
+NAME_TAILS = {"Werkt": 0.35, "Nederland": 0.6, "Groep": 0.8, "Group": 0.8, "Holding": 0.9,
               "Zorggroep": 0.85, "Academie": 0.8, "Fonds": 0.8, "Services": 0.8,
               "Nederland.": 0.6}
 PLACE_BEFORE = {"in", "uit", "te", "naar", "rond", "nabij"}
@@ -140,8 +140,9 @@ class Detector:
             if any(t.text in persons for t in run):
                 continue
             if any(t.text in named for t in run) and not (
-                    type_ == "ORGANISATION" and confidence >= 0.6):
-                continue
+                    type_ == "ORGANISATION" and confidence >= 0.6
+                    and (_org_like(run) or _in_named_list(doc, run))):
+                continue          # "werkgever Tom Verhoeven" is a person, not his company
             if inside and type_ != "ORGANISATION":
                 continue          # a place name with words around it: the place stays
             if confidence < self.min_confidence:
@@ -156,6 +157,7 @@ class Detector:
                                               "confidence": round(confidence, 2)}
             found.append(Span(doc, run.start, run.end, label=type_, kb_id=fields["id"]))
             absorbed |= {(e.start, e.end) for e in inside}   # a place in a name is no mention
+        _same_as_full_names(doc, meta, found)
         if found:
             kept = [e for e in doc.ents if (e.start, e.end) not in absorbed]
             doc.ents = sorted([*kept, *found], key=lambda s: s.start)
@@ -292,6 +294,26 @@ def _starts_name(token) -> bool:
         # mid-sentence "De Linkerbaan" is a name; at a sentence start only with a head noun
         return not token.is_sent_start or following.lower_.endswith(HEAD_SUFFIXES)
     return True
+
+
+LEGAL_HEADS = ("Stichting", "Vereniging", "Coöperatie", "Cooperatie")
+
+
+def _same_as_full_names(doc: Doc, meta: dict, found: list[Span]) -> None:
+    """'Stichting Werkkracht Walcheren' ... 'Werkkracht Walcheren': a name that is a longer
+    name of the same document without its legal head is the same organisation (same id)."""
+    full = {}
+    for ent in [*doc.ents, *found]:
+        fields = meta.get(f"{ent.start}:{ent.end}", {})
+        if ent.label_ == "ORGANISATION" and not fields.get("generic") \
+                and ent[0].text in LEGAL_HEADS and len(ent) > 1:
+            full[ent[1:].text] = fields
+    for span in found:
+        fields = full.get(span.text)
+        if fields:
+            key = f"{span.start}:{span.end}"
+            meta[key] = {**fields, "source": meta[key]["source"],
+                         "confidence": meta[key].get("confidence")}
 
 
 def _join_branches(doc: Doc, meta: dict) -> None:
