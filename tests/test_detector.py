@@ -113,3 +113,15 @@ def test_first_names_keep_no_place_or_function_word(gazetteer):
 def test_target_groups_added_to_the_taxonomy(nlp, text, group):
     ids = [m["id"] for m in mentions(nlp(text), [0]) if m["type"] == "DOELGROEP"]
     assert group in ids, ids
+
+
+def test_places_in_another_form_adjectives_datelines_and_lists(nlp):
+    regions = dict(found(nlp, "De Boskoopse kwekers en Goudse bedrijven zoeken personeel.",
+                         "REGION"))
+    assert {"Boskoopse", "Goudse"} <= set(regions)
+    assert ("SÚDWEST-FRYSLÂN", "REGION") in found(nlp, "SÚDWEST-FRYSLÂN - Het imago van "
+                                                       "de logistiek moet beter.", "REGION")
+    assert ("Ruurlo", "REGION") in found(nlp, "We zoeken in Borculo en Ruurlo personeel.")
+    # no place: a country adjective, and surnames in a list
+    assert found(nlp, "De Nederlandse overheid geeft Europese subsidie.", "REGION") == []
+    assert found(nlp, "Het werk van Jansen en Veen is klaar.", "REGION") == []

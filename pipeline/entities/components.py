@@ -325,15 +325,22 @@ def _locative_before(doc: Doc, index: int) -> bool:
 
 
 def _in_place_list(doc: Doc, span: Span, gaz: Gazetteer) -> bool:
-    """'Eindhoven, Best en Veldhoven': a neighbour across ',' / 'en' / 'of' is a place too."""
+    """'Eindhoven, Best en Veldhoven': a neighbour across ',' / 'en' / 'of' is a place too;
+    so is a village after 'in' ('in Borculo en Ruurlo')."""
     pairs = []
     if span.start >= 2:
         pairs.append((doc[span.start - 1], doc[span.start - 2]))
     if span.end + 1 < len(doc):
         pairs.append((doc[span.end], doc[span.end + 1]))
-    return any(sep.text in LIST_SEPARATORS and any(
-        e.type == "REGION" and not e.needs_evidence for e in gaz.lookup(other.text))
-        for sep, other in pairs)
+
+    def place(token) -> bool:
+        entries = [e for e in gaz.lookup(token.text) if e.type == "REGION"]
+        if any(not e.needs_evidence for e in entries):
+            return True
+        before = _previous_word(doc, token.i)
+        return bool(entries) and before is not None and before.lower_ in LOCATIVE
+
+    return any(sep.text in LIST_SEPARATORS and place(other) for sep, other in pairs)
 
 
 def _inside_any(span: Span, ranges: list[tuple[int, int]]) -> bool:

@@ -157,11 +157,46 @@ class Detector:
                                               "confidence": round(confidence, 2)}
             found.append(Span(doc, run.start, run.end, label=type_, kb_id=fields["id"]))
             absorbed |= {(e.start, e.end) for e in inside}   # a place in a name is no mention
+        occupied = {i for e in [*doc.ents, *found] for i in range(e.start, e.end)
+                    if (e.start, e.end) not in absorbed}
+        found += self._places_by_form(doc, meta, occupied)
         _same_as_full_names(doc, meta, found)
         if found:
             kept = [e for e in doc.ents if (e.start, e.end) not in absorbed]
             doc.ents = sorted([*kept, *found], key=lambda s: s.start)
         return doc
+
+    def _places_by_form(self, doc: Doc, meta: dict, taken: set[int]) -> list[Span]:
+        """Places the gazetteer knows in another form: an adjective ("Boskoopse", "Alphense",
+        "Leidse", "Goudse", "Twentse": the place's name + -se) and a news dateline in capitals
+        at the start of a line ("SÚDWEST-FRYSLÂN - Het imago ...")."""
+        found = []
+        for token in doc:
+            if token.i in taken or not token.text[:1].isupper():
+                continue
+            entry = None
+            if token.text.endswith("se") and token.is_title and len(token.text) > 4:
+                stem = token.text[:-2]
+                for name in (stem, stem + "en", stem + "a", stem[:-1] + "e" if stem.endswith(
+                        "t") else None):
+                    entry = entry or self._municipal_place(name)
+            elif token.is_upper and len(token.text) > 3 and (token.i == 0 or _line_start(
+                    doc, token.i)) and token.i + 1 < len(doc) and doc[token.i + 1].text in {
+                    "-", "–", "—"}:
+                entry = self._municipal_place(token.text.title()) or self._municipal_place(
+                    "-".join(part.capitalize() for part in token.text.split("-")))
+            if entry is not None:
+                meta[f"{token.i}:{token.i + 1}"] = {**entry.fields(), "source": "detector",
+                                                    "confidence": 0.8}
+                found.append(Span(doc, token.i, token.i + 1, label="REGION", kb_id=entry.id))
+        return found
+
+    def _municipal_place(self, name: str | None):
+        if not name:
+            return None
+        entries = [e for e in self.gaz.lookup(name) if e.type == "REGION"
+                   and e.kind in {"gemeente", "woonplaats"} and e.certain]
+        return entries[0] if entries else None
 
     def _known_non_org(self, run: Span) -> bool:
         """A run the gazetteers know as something else (a target group, an actor type)."""
