@@ -6,7 +6,10 @@ records each text's URL, retrieval date and SHA-256; whoever has the texts in
 entity and theme scores. A text that is missing or differs from its hash is reported by id and
 never silently left out: the run stops, since a figure over other texts is another figure.
 
-    python -m pipeline.devset [--texts DIR] [--config FILE] [--check]
+    python -m pipeline.devset [--gold DIR] [--texts DIR] [--config FILE] [--check]
+
+``--gold corpus/gold/echt-toets`` scores the held-out set, collected after the rules were
+tuned on the development set: its figures are the ones that say how the rules generalise.
 """
 
 from __future__ import annotations
@@ -46,28 +49,35 @@ def check_texts(texts: Path, sources: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.devset", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--texts", type=Path, default=GOLD / "teksten")
+    parser.add_argument("--gold", type=Path, default=GOLD,
+                        help="folder with bronnen.jsonl, entiteiten.jsonl, themas.jsonl")
+    parser.add_argument("--texts", type=Path, default=None,
+                        help="folder with the texts (default: GOLD/teksten)")
     parser.add_argument("--config", default=None, help="config for both evaluations")
     parser.add_argument("--out", default="outputs")
     parser.add_argument("--check", action="store_true", help="only check the texts")
     args = parser.parse_args(argv)
-    problems = check_texts(args.texts, GOLD / "bronnen.jsonl")
+    gold = args.gold
+    args.texts = args.texts or gold / "teksten"
+    catalogue = gold / "catalogus.yaml" if (gold / "catalogus.yaml").is_file() \
+        else GOLD / "catalogus.yaml"
+    problems = check_texts(args.texts, gold / "bronnen.jsonl")
     if problems:
         print(f"{len(problems)} problem(s) with the development texts in {args.texts}:",
               *(f"  {p}" for p in problems), sep="\n", file=sys.stderr)
         print("hint: the texts are not in git; see corpus/gold/echt/README.md", file=sys.stderr)
         return 1
-    print(f"texts in {args.texts} match corpus/gold/echt/bronnen.jsonl")
+    print(f"texts in {args.texts} match {gold / 'bronnen.jsonl'}")
     if args.check:
         return 0
     common = ["--corpus", str(args.texts), "--out", args.out, "-q"]
     if args.config:
         common += ["--config", args.config]
     commands = [
-        ["evaluate", "entities", "--gold", str(GOLD / "entiteiten.jsonl"), *common],
-        ["evaluate", "themes", "--labels", str(GOLD / "themas.jsonl"),
+        ["evaluate", "entities", "--gold", str(gold / "entiteiten.jsonl"), *common],
+        ["evaluate", "themes", "--labels", str(gold / "themas.jsonl"),
          "--label-field", "hoofdthema", "--further-field", "neventhemas",
-         "--catalogue-map", str(GOLD / "catalogus.yaml"), *common],
+         "--catalogue-map", str(catalogue), *common],
     ]
     for command in commands:
         print(f"\n$ rodedraden {' '.join(command)}", flush=True)
