@@ -48,6 +48,7 @@ ORG_NOUN_ENDINGS = ("bedrijf", "maker", "makers", "verzekeraar", "vereniging", "
                     "partner", "werkgever", "opleider", "inrichting", "centrum", "huis")
 _FUNCTION = re.compile(rf"^(?:{FUNCTION_WORDS})$")
 _ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,5}$")
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿ][a-zà-ÿ0-9'’-]*(?![\w'’-])")
 CONNECTORS = {"van", "de", "der", "den", "voor", "aan", "het", "'s", "’s", "op", "&", "en"}
 
 # Words right before a name that say an organisation follows, with their weight.
@@ -120,7 +121,9 @@ class Detector:
                    for i in range(ent.start, ent.end)}
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)} - set(regions)
         known_orgs = [e for e in doc.ents if e.label_ == "ORGANISATION"]
-        lower = {t.lower_ for t in doc if t.is_lower}
+        # words the text writes in lower case ("logistiek"): a regex over the text is far
+        # cheaper than asking every token
+        lower = set(_LOWER_WORD.findall(doc.text))
         first_names = self.gaz.first_names
         runs = [piece for run in _runs(doc, taken) for piece in _split_people(run, first_names)]
         runs = [_without_leading_kind(run, regions, meta) for run in runs]
@@ -128,13 +131,14 @@ class Detector:
                 and not all(i in regions for i in range(run.start, run.end))]
         counts = Counter(run.text for run in runs)
         persons, named = _person_words(doc, runs, first_names)
+        listed = _list_neighbours(doc, known_orgs)
         found: list[Span] = []
         absorbed: set[tuple[int, int]] = set()
         for run in runs:
             if self._known_non_org(run) or _plural_kind(run):
                 continue
             inside = {regions[i] for i in range(run.start, run.end) if i in regions}
-            type_, confidence = self._judge(doc, run, counts, known_orgs, lower)
+            type_, confidence = self._judge(doc, run, counts, listed, lower)
             # a person's name, unless the organisation evidence is strong ("uitzendbureaus:
             # Prima Job Dokkum, ...": Prima is a first name too)
             if any(t.text in persons for t in run):
@@ -202,8 +206,8 @@ class Detector:
         """A run the gazetteers know as something else (a target group, an actor type)."""
         return any(e.type != "ORGANISATION" or e.generic for e in self.gaz.lookup(run.text))
 
-    def _judge(self, doc: Doc, run: Span, counts: Counter, known_orgs: list[Span],
-               lower: set[str]) -> tuple[str, float]:
+    def _judge(self, doc: Doc, run: Span, counts: Counter,
+               listed: tuple[set[int], set[int]], lower: set[str]) -> tuple[str, float]:
         org: list[float] = []
         words = [t.text for t in run]
         ordinary = len(words) == 1 and words[0].lower() in lower   # "Logistiek" and "logistiek"
@@ -244,7 +248,7 @@ class Detector:
         org += _after_evidence(doc, run)
         if counts[run.text] >= 2:
             org.append(0.25)
-        if _coordinated(doc, run, known_orgs):
+        if run.start in listed[0] or run.end - 1 in listed[1]:
             org.append(0.5)
         if before is not None and before.lower_ in PERSON_TITLES \
                 and run[0].text not in self.gaz.first_names:
@@ -311,6 +315,8 @@ def _starts_name(token) -> bool:
     """A capitalised word can start a name; "De" or "Het" only in mid-sentence ("bij De
     Linkerbaan"), a number only before a capitalised word ("040 Werkt")."""
     text = token.text
+    if not (text[:1].isupper() or text[:1].isdigit() or text in {"'s", "’s"}):
+        return False
     following = token.nbor(1) if token.i + 1 < len(token.doc) else None
     if text in {"'s", "’s"}:                      # "'s Lands Bakkie"
         return following is not None and following.is_title
@@ -497,13 +503,24 @@ def _in_named_list(doc: Doc, run: Span) -> bool:
     return False
 
 
-def _coordinated(doc: Doc, run: Span, known: list[Span]) -> bool:
-    """'Ahrend en UWV', 'UWV, Ahrend en de gemeente': a list next to a named organisation."""
+def _list_neighbours(doc: Doc, known: list[Span]) -> tuple[set[int], set[int]]:
+    """Where a name would stand in a list next to a named organisation ('Ahrend en UWV',
+    'UWV, Ahrend en de gemeente'): the first token after one or two separators following
+    it, and the last token before separators preceding it."""
+    separators = {",", "en", "of", "&"}
+    starts, ends = set(), set()
     for other in known:
-        gap = doc[other.end:run.start] if other.end <= run.start else doc[run.end:other.start]
-        if 1 <= len(gap) <= 2 and all(t.text in {",", "en", "of", "&"} for t in gap):
-            return True
-    return False
+        i = other.end
+        for _ in range(2):
+            if i < len(doc) and doc[i].text in separators:
+                i += 1
+                starts.add(i)
+        i = other.start - 1
+        for _ in range(2):
+            if i >= 0 and doc[i].text in separators:
+                ends.add(i - 1)
+                i -= 1
+    return starts, ends
 
 
 def _person_words(doc: Doc, runs: list[Span], first_names: frozenset[str]

@@ -81,10 +81,19 @@ class ClusterSettings(Section):
         "ward", description="agglomerative linkage.")
     n_neighbors: int = Field(15, ge=2, le=200, description="spectral: neighbours in the "
                              "affinity graph.")
-    members: int = Field(16, ge=2, le=50, description="consensus: UMAP + k-means runs "
-                         "combined (more: steadier across seeds, slower).")
+    members: int | Auto = Field(
+        "auto", description="consensus: UMAP + k-means runs combined (more: steadier across "
+        "seeds, slower); auto: 32 up to 500 units (a layout of so few points is cheap, and "
+        "few points need more votes to agree across seeds), 16 above.")
     member_clusters: int | Auto = Field(
         "auto", description="consensus: k of each run's k-means; auto: n_clusters.")
+
+    @field_validator("members")
+    @classmethod
+    def _members(cls, value: int | str) -> int | str:
+        if isinstance(value, int) and not 2 <= value <= 64:
+            raise ValueError(f"must be 2 to 64 or 'auto', got {value}")
+        return value
 
     @field_validator("min_cluster_size", "min_samples", "n_clusters", "member_clusters")
     @classmethod

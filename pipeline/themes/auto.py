@@ -16,6 +16,7 @@ from ..errors import UsageError
 from ..settings.themes import ThemesSettings
 
 MIN_UNITS = 10
+SMALL_CORPUS_UNITS = 500   # up to here consensus asks 32 members instead of 16
 
 
 def _clamp(value: float, low: int, high: int) -> int:
@@ -70,8 +71,10 @@ def resolve(settings: ThemesSettings, n_units: int, n_documents: int,
     member_clusters = n_clusters if cluster.member_clusters == "auto" \
         else min(cluster.member_clusters, n_units - 1)
     spectral_neighbors = min(cluster.n_neighbors, n_units - 1)
+    members = cluster.members if cluster.members != "auto" \
+        else (32 if n_units <= SMALL_CORPUS_UNITS else 16)
     return {"n_units": n_units, "n_documents": n_documents,
             "umap_n_neighbors": n_neighbors, "umap_n_components": n_components,
             "min_cluster_size": min_cluster_size, "min_samples": min_samples,
             "n_clusters": n_clusters, "member_clusters": member_clusters,
-            "spectral_n_neighbors": spectral_neighbors}
+            "spectral_n_neighbors": spectral_neighbors, "members": members}

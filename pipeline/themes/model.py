@@ -77,7 +77,7 @@ def _clusterer(settings: ThemesSettings, resolved: dict[str, Any], seed: int,
 
     k = resolved["n_clusters"]
     if algorithm == "consensus":
-        return ConsensusClustering(k, settings.cluster.members, resolved["member_clusters"],
+        return ConsensusClustering(k, resolved["members"], resolved["member_clusters"],
                                    None if settings.reduce.method == "none"
                                    else layouts.many, seed, anchors or [])
     if algorithm == "kmeans":
