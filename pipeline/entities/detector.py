@@ -22,7 +22,6 @@ after "in", "uit", "te", "naar", "rond" or "nabij" with no organisation evidence
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -32,71 +31,33 @@ from spacy.tokens import Doc, Span
 
 from ..ingest.ids import slugify
 from .components import SPANS_KEY
+from .cues import (
+    ACRONYM,
+    APPOSITION_NOUNS,
+    BEFORE,
+    CAPITAL,
+    CONNECTORS,
+    FUNCTION,
+    HEAD_SUFFIXES,
+    LEGAL_HEADS,
+    LOWER_WORD,
+    NAME_TAILS,
+    ORG_NOUN_ENDINGS,
+    PERSON_TITLES,
+    PLACE_BEFORE,
+    STRONG_SUFFIXES,
+    line_start,
+    word_before,
+)
 from .gazetteer import Gazetteer, load_gazetteer
-from .rules import FUNCTION_WORDS, LEGAL_FORMS
-
-_CAPITAL = re.compile(r"^(?:\d{2,4}|\d{1,4}-[A-ZÀ-Ý][\w\-]*|[A-ZÀ-Ý][\w&'’.\-]*)$")
-# A lower-case word ending in one of these names a kind of organisation ("kantoormeubelmaker
-# Ahrend", "zorgverzekeraar VGZ", "lunchroom 's Lands Bakkie"): the capitalised run after it
-# is that organisation's name.
-ORG_NOUN_ENDINGS = ("bedrijf", "maker", "makers", "verzekeraar", "vereniging", "werkplaats",
-                    "bureau", "instelling", "organisatie", "winkel", "boerderij", "fabriek",
-                    "fabrikant", "producent", "leverancier", "school", "zaak", "keten",
-                    "corporatie", "aanbieder", "bank", "omroep", "krant", "room", "restaurant",
-                    "hotel", "kwekerij", "tuincentrum", "groothandel", "supermarkt", "academie",
-                    "stichting", "coöperatie", "platform", "netwerk", "uitzender", "detacheerder",
-                    "partner", "werkgever", "opleider", "inrichting", "centrum", "huis")
-_FUNCTION = re.compile(rf"^(?:{FUNCTION_WORDS})$")
-_ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,5}$")
-_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿ][a-zà-ÿ0-9'’-]*(?![\w'’-])")
-CONNECTORS = {"van", "de", "der", "den", "voor", "aan", "het", "'s", "’s", "op", "&", "en"}
-
-# Words right before a name that say an organisation follows, with their weight.
-BEFORE = {
-    "bij": 0.55, "werkgever": 0.8, "werkgevers": 0.5, "bedrijf": 0.8, "bedrijven": 0.5,
-    "organisatie": 0.8, "organisaties": 0.5, "firma": 0.9, "uitzendbureau": 0.85,
-    "uitzender": 0.85, "zorginstelling": 0.85, "zorgorganisatie": 0.85, "instelling": 0.7,
-    "opleider": 0.8, "leverancier": 0.8, "school": 0.6, "werkgeversorganisatie": 0.85,
-    "brancheorganisatie": 0.85, "branchevereniging": 0.85, "partner": 0.6, "partners": 0.5,
-    "via": 0.45, "namens": 0.5, "met": 0.3, "door": 0.3, "en": 0.15, "klant": 0.6,
-    "ggz-instelling": 0.85, "zorgaanbieder": 0.85, "werkontwikkelbedrijf": 0.85,
-    "woningcorporatie": 0.85, "supermarkt": 0.75, "omroep": 0.8, "krant": 0.7,
-}
-# Nouns after "X, een ..." / "X, het ..." that describe an organisation (appositions).
-APPOSITION_NOUNS = re.compile(
-    r"(bedrijf|bedrijven|organisatie|instelling|fabrikant|producent|leverancier|groep|"
-    r"stichting|vereniging|school|opleider|aanbieder|uitzendbureau|zorggroep|keten|winkel|"
-    r"fonds|platform|netwerk|coöperatie|cooperatie|werkgever|academie|centrum|bureau|"
-    r"onderneming|firma|omroep|krant|partij|orgaan|dienst|agentschap|instituut)$")
-# The last (or only) word of a name says what it is: "Vivium Zorggroep", "Ondernemershuis".
-HEAD_SUFFIXES = ("bedrijf", "bedrijven", "groep", "fabriek", "centrum", "academie", "school",
-                 "huis", "instituut", "college", "fonds", "alliantie", "loket", "board",
-                 "diensten", "dienst", "bank", "bureau", "partners", "services", "service",
-                 "zorg", "hotel", "kantine", "werkplaats", "praktijk", "vereniging", "stichting",
-                 "coöperatie", "makelaardij", "lijstenmakerij", "bakkerij", "kwekerij",
-                 "drukkerij", "transport", "logistiek", "installatietechniek", "techniek",
-                 "opleidingen", "consult", "consultancy", "media", "omroep", "punt", "team",
-                 "desk", "café", "plein", "praktijk", "werkplaats")
-# Endings no surname has ("Velthuis" and "Kamphuis" end in -huis, so that one is not here)
-STRONG_SUFFIXES = ("bedrijf", "bedrijven", "groep", "fabriek", "academie", "instituut",
-                   "college", "fonds", "centrum", "school", "services", "zorg", "loket", "punt")
-NAME_TAILS = {"Werkt": 0.35, "Nederland": 0.6, "Groep": 0.8, "Group": 0.8, "Holding": 0.9,
-              "Zorggroep": 0.85, "Academie": 0.8, "Fonds": 0.8, "Services": 0.8,
-              "Nederland.": 0.6}
-PLACE_BEFORE = {"in", "uit", "te", "naar", "rond", "nabij"}
-PERSON_TITLES = {
-    "wethouder", "burgemeester", "minister", "staatssecretaris", "gedeputeerde", "directeur",
-    "manager", "projectleider", "programmamanager", "coördinator", "coordinator", "adviseur",
-    "voorzitter", "medewerker", "jobcoach", "consulent", "accountmanager", "klantmanager",
-    "eigenaar", "oprichter", "teamleider", "bestuurder", "kwartiermaker", "beleidsmedewerker",
-    "beleidsadviseur", "woordvoerder", "mevrouw", "meneer", "dhr.", "mevr.", "mw.", "dr.",
-    "prof.", "ir.", "drs.", "mr.", "ing.", "collega", "deelnemer", "cursist", "werkzoekende",
-    "leidinggevende", "trajectbegeleider", "ondernemer", "zaakvoerder", "initiatiefnemer",
-    "docent", "leraar", "student", "moeder", "vader", "zoon", "dochter", "vrouw", "man",
-}
-SPEECH = {"zegt", "zei", "vertelt", "vertelde", "aldus", "benadrukt", "legt", "stelt", "vindt",
-          "lacht", "vult", "geeft", "weet", "denkt", "merkt", "hoopt", "ziet", "antwoordt",
-          "licht", "verklaart", "reageert", "concludeert", "beaamt", "glimlacht", "knikt"}
+from .people import (
+    in_brackets_after_person,
+    org_like,
+    person_or_role_before,
+    person_words,
+    split_people,
+)
+from .rules import LEGAL_FORMS
 
 
 @Language.factory("rd_detector", default_config={
@@ -123,14 +84,14 @@ class Detector:
         known_orgs = [e for e in doc.ents if e.label_ == "ORGANISATION"]
         # words the text writes in lower case ("logistiek"): a regex over the text is far
         # cheaper than asking every token
-        lower = set(_LOWER_WORD.findall(doc.text))
+        lower = set(LOWER_WORD.findall(doc.text))
         first_names = self.gaz.first_names
-        runs = [piece for run in _runs(doc, taken) for piece in _split_people(run, first_names)]
+        runs = [piece for run in _runs(doc, taken) for piece in split_people(run, first_names)]
         runs = [_without_leading_kind(run, regions, meta) for run in runs]
         runs = [run for run in runs if run is not None
                 and not all(i in regions for i in range(run.start, run.end))]
         counts = Counter(run.text for run in runs)
-        persons, named = _person_words(doc, runs, first_names)
+        persons, named = person_words(doc, runs, first_names)
         listed = _list_neighbours(doc, known_orgs)
         found: list[Span] = []
         absorbed: set[tuple[int, int]] = set()
@@ -145,7 +106,7 @@ class Detector:
                 continue
             if any(t.text in named for t in run) and not (
                     type_ == "ORGANISATION" and confidence >= 0.6
-                    and (_org_like(run) or _in_named_list(doc, run))):
+                    and (org_like(run) or _in_named_list(doc, run))):
                 continue          # "werkgever Tom Verhoeven" is a person, not his company
             if inside and type_ != "ORGANISATION":
                 continue          # a place name with words around it: the place stays
@@ -184,7 +145,7 @@ class Detector:
                 for name in (stem, stem + "en", stem + "a", stem[:-1] + "e" if stem.endswith(
                         "t") else None):
                     entry = entry or self._municipal_place(name)
-            elif token.is_upper and len(token.text) > 3 and (token.i == 0 or _line_start(
+            elif token.is_upper and len(token.text) > 3 and (token.i == 0 or line_start(
                     doc, token.i)) and token.i + 1 < len(doc) and doc[token.i + 1].text in {
                     "-", "–", "—"}:
                 entry = self._municipal_place(token.text.title()) or self._municipal_place(
@@ -211,10 +172,10 @@ class Detector:
         org: list[float] = []
         words = [t.text for t in run]
         ordinary = len(words) == 1 and words[0].lower() in lower   # "Logistiek" and "logistiek"
-        before = _word_before(doc, run.start)
+        before = word_before(doc, run.start)
         if before is not None and before.lower_ in {"de", "het"} and run.start >= 2:
-            before = _word_before(doc, run.start - 1)     # "van de Voorwerkers", "bij het X"
-        two_before = _word_before(doc, before.i) if before is not None else None
+            before = word_before(doc, run.start - 1)     # "van de Voorwerkers", "bij het X"
+        two_before = word_before(doc, before.i) if before is not None else None
         if before is not None and before.lower_ in BEFORE:
             org.append(BEFORE[before.lower_])
             if before.lower_ == "met" and two_before is not None and two_before.lower_ == "samen":
@@ -222,9 +183,9 @@ class Detector:
         elif before is not None and before.is_lower and before.lower_.endswith(ORG_NOUN_ENDINGS):
             org.append(0.75)
         if before is not None and before.lower_ == "van" \
-                and _person_or_role_before(doc, before.i):
+                and person_or_role_before(doc, before.i):
             org.append(0.6)                     # "Calista Timmermans van AndersWerkt"
-        if _in_brackets_after_person(doc, run, self.gaz.first_names):
+        if in_brackets_after_person(doc, run, self.gaz.first_names):
             org.append(0.7)                     # "Ageeth Offringa (Dispo Medical, Hattem)"
         if _in_named_list(doc, run):
             org.append(0.6)                     # "zes bedrijven (De Kans, NLW en Innovium)"
@@ -242,7 +203,7 @@ class Detector:
             org.append(0.6)
         if run.end < len(doc) and doc[run.end].text in LEGAL_FORMS:
             org.append(0.9)
-        acronym = len(words) == 1 and bool(_ACRONYM.match(words[0]))
+        acronym = len(words) == 1 and bool(ACRONYM.match(words[0]))
         if acronym:
             org.append(0.3)
         org += _after_evidence(doc, run)
@@ -257,13 +218,13 @@ class Detector:
                 and two_before.lower_ in {"samenwerking", "samenwerkingen", "partnerschap"}:
             org.append(0.5)                     # "een mooie samenwerking met Parlijn"
         sentence_start = doc[run.start].is_sent_start or run.start == 0 \
-            or _line_start(doc, run.start)
+            or line_start(doc, run.start)
         if sentence_start and len(words) == 1:
             org = [w * 0.6 for w in org]        # a capital may only mark the sentence start
         if ordinary:
             return "ORGANISATION", 0.0          # an ordinary word with a capital
         org_confidence = _combine(org)
-        raw_before = _word_before(doc, run.start)      # places: "in Markelo", not "in de X"
+        raw_before = word_before(doc, run.start)      # places: "in Markelo", not "in de X"
         if self.places and raw_before is not None and raw_before.lower_ in PLACE_BEFORE \
                 and org_confidence < 0.5 and len(words) <= 3 and not acronym \
                 and not any(w.lower().endswith(HEAD_SUFFIXES) for w in words):
@@ -289,8 +250,8 @@ def _runs(doc: Doc, taken: set[int]) -> Iterable[Span]:
         while end < n and end not in taken:
             token = doc[end]
             nxt = doc[end + 1] if end + 1 < n else None
-            joinable = nxt is not None and end + 1 not in taken and bool(_CAPITAL.match(nxt.text))
-            if _CAPITAL.match(token.text) and not _FUNCTION.match(token.text) \
+            joinable = nxt is not None and end + 1 not in taken and bool(CAPITAL.match(nxt.text))
+            if CAPITAL.match(token.text) and not FUNCTION.match(token.text) \
                     and not token.text.isdigit():        # "Zeeland 22 vacatures" ends at 22
                 end += 1
             elif joinable and token.lower_ in CONNECTORS - {"en"}:
@@ -299,7 +260,7 @@ def _runs(doc: Doc, taken: set[int]) -> Iterable[Span]:
                     headed or (doc[first].text == "Van" and nxt.text == "Van")):
                 end += 1
             elif token.lower_ == "in" and headed and nxt is not None and nxt.lower_ in {
-                    "de", "het"} and end + 2 < n and _CAPITAL.match(doc[end + 2].text):
+                    "de", "het"} and end + 2 < n and CAPITAL.match(doc[end + 2].text):
                 end += 2
             else:
                 break
@@ -320,24 +281,23 @@ def _starts_name(token) -> bool:
     following = token.nbor(1) if token.i + 1 < len(token.doc) else None
     if text in {"'s", "’s"}:                      # "'s Lands Bakkie"
         return following is not None and following.is_title
-    if not _CAPITAL.match(text) or text.endswith(("se", "sche")):
+    if not CAPITAL.match(text) or text.endswith(("se", "sche")):
         return False
     if text[0].isdigit():
-        return following is not None and bool(_CAPITAL.match(following.text)) \
+        return following is not None and bool(CAPITAL.match(following.text)) \
             and not following.text[0].isdigit()
-    if _FUNCTION.match(text) or text.lower() in STOP_WORDS:
+    if FUNCTION.match(text) or text.lower() in STOP_WORDS:
         if text in {"Van", "Ter", "Ten", "Den"}:       # "uitzendbureau Van Koppen en Van Eijk"
             return not token.is_sent_start and following is not None \
-                and bool(_CAPITAL.match(following.text)) and not _FUNCTION.match(following.text)
+                and bool(CAPITAL.match(following.text)) and not FUNCTION.match(following.text)
         if text not in {"De", "Het"} or following is None \
-                or not _CAPITAL.match(following.text) or _FUNCTION.match(following.text):
+                or not CAPITAL.match(following.text) or FUNCTION.match(following.text):
             return False
         # mid-sentence "De Linkerbaan" is a name; at a sentence start only with a head noun
         return not token.is_sent_start or following.lower_.endswith(HEAD_SUFFIXES)
     return True
 
 
-LEGAL_HEADS = ("Stichting", "Vereniging", "Coöperatie", "Cooperatie")
 
 
 def _same_as_full_names(doc: Doc, meta: dict, found: list[Span]) -> None:
@@ -406,37 +366,11 @@ def _absorbable(ent: Span, meta: dict) -> bool:
     return bool(generic) and ent[0].is_title and not ent[0].is_sent_start
 
 
-def _split_people(run: Span, first_names: frozenset[str] = frozenset()) -> list[Span]:
-    """'Anton Mullie van Bouwmensen': two capitalised words and "van" start a person's name
-    and the organisation he is from, unless the words before "van" name an organisation
-    ("Universiteit van Amsterdam", "Centrum voor Vakmanschap") or "van" follows a first name
-    ("Tamara van Ark": a surname)."""
-    for k, token in enumerate(run):
-        if token.lower_ in {"van", "aan", "bij"} and k >= 2 and k + 1 < len(run) \
-                and run[k - 1].text not in first_names:
-            head = run[:k]
-            if not any(t.lower_.endswith(HEAD_SUFFIXES) or _ACRONYM.match(t.text)
-                       or t.text in NAME_TAILS for t in head):
-                return [head, run[k + 1:]]
-    return [run]
-
-
-def _line_start(doc: Doc, index: int) -> bool:
-    """A heading or bullet starts a line: its capital says nothing about a name."""
-    i = index - 1
-    return i >= 0 and (doc[i].is_space or doc[i].text in {"•", "-", "–", "*", ":", "|"})
-
-
 def _plural_kind(run: Span) -> bool:
     """'GGZ-instellingen', 'Zorgbedrijven': a capitalised plural kind, no one organisation."""
     last = run[-1].lower_
     return last.endswith(("instellingen", "bedrijven", "organisaties", "partijen",
                           "ondernemingen", "fondsen", "scholen"))
-
-
-def _word_before(doc: Doc, index: int):
-    i = index - 1
-    return doc[i] if i >= 0 and not doc[i].is_punct and not doc[i].is_space else None
 
 
 def _after_evidence(doc: Doc, run: Span) -> list[float]:
@@ -447,37 +381,12 @@ def _after_evidence(doc: Doc, run: Span) -> list[float]:
     if len(after) >= 3 and after[0].text == "," and after[1].lower_ in {"een", "het", "de"}:
         if any(APPOSITION_NOUNS.search(t.lower_) for t in doc[run.end + 2:run.end + 5]):
             found.append(0.75)
-    if len(after) >= 3 and after[0].text == "(" and _ACRONYM.match(after[1].text) \
+    if len(after) >= 3 and after[0].text == "(" and ACRONYM.match(after[1].text) \
             and after[2].text == ")" and len(run) >= 2:
         found.append(0.8)
     return found
 
 
-ROLE_NOUNS = re.compile(r"(coach|coaches|medewerker|medewerkers|directeur|manager|adviseur|"
-                        r"collega's|collega|vertegenwoordiger|vertegenwoordigers|eigenaar|"
-                        r"projectleider|coördinator|woordvoerder|voorzitter|begeleider|"
-                        r"begeleiders|consulent|consulenten|mensen|ondernemer|ondernemers|"
-                        r"oprichter|oprichters|eigenaren|werknemers|leden)$")
-
-
-def _person_or_role_before(doc: Doc, index: int) -> bool:
-    """The word(s) before "van": a role ("loopbaancoaches van X") or a two-word name."""
-    if index <= 0:
-        return False
-    last = doc[index - 1]
-    if last.is_lower and ROLE_NOUNS.search(last.lower_):
-        return True
-    return index >= 2 and last.is_title and doc[index - 2].is_title \
-        and not doc[index - 2].is_sent_start
-
-
-def _in_brackets_after_person(doc: Doc, run: Span, first_names: frozenset[str]) -> bool:
-    """'Ageeth Offringa (Dispo Medical, Hattem)', 'Bart van der Sterren (Tiem Zwolle)'."""
-    i = run.start - 1
-    if i < 2 or doc[i].text != "(" or not doc[i - 1].is_title:
-        return False
-    return any(t.text in first_names for t in doc[max(0, i - 5):i - 1]) \
-        or (doc[i - 2].is_title and not doc[i - 2].is_sent_start)
 
 
 def _in_named_list(doc: Doc, run: Span) -> bool:
@@ -521,63 +430,6 @@ def _list_neighbours(doc: Doc, known: list[Span]) -> tuple[set[int], set[int]]:
                 ends.add(i - 1)
                 i -= 1
     return starts, ends
-
-
-def _person_words(doc: Doc, runs: list[Span], first_names: frozenset[str]
-                  ) -> tuple[set[str], set[str]]:
-    """The words of every run seen as a person's name; later mentions by surname follow.
-    A run that starts with a first name (voornamen.txt) and has no organisation word in it
-    is a person ("Henk Velthuis", "Janet"): a weaker sign than a title or a verb of saying,
-    so it returns (strong, by first name only)."""
-    words: set[str] = set()
-    named: set[str] = set()
-    for run in runs:
-        first = next((k for k, t in enumerate(run) if t.text in first_names
-                      and k + 1 < len(run)), None)
-        if first is not None and len(run) - first <= 5 and not any(
-                t.lower_.endswith(STRONG_SUFFIXES) or t.text in NAME_TAILS
-                for t in run[first + 1:]):
-            # "Staatssecretaris Tamara van Ark": from the first name on, a person
-            named.update(t.text for t in run[first:] if t.lower_ not in CONNECTORS)
-        if len(run) == 1 and run[0].text in first_names:
-            named.add(run[0].text)
-        before = _word_before(doc, run.start)
-        after = doc[run.end] if run.end < len(doc) else None
-        after2 = doc[run.end + 1] if run.end + 1 < len(doc) else None
-        titled = before is not None and before.lower_ in PERSON_TITLES
-        speaking = (after is not None and after.lower_ in SPEECH) or \
-            (after is not None and after.text == "," and after2 is not None
-             and after2.lower_ in SPEECH) or \
-            (before is not None and before.lower_ in SPEECH)
-        aged = after is not None and after.text == "(" and after2 is not None \
-            and after2.text.isdigit()
-        described = after is not None and after.text == "," and after2 is not None \
-            and after2.lower_ in PERSON_TITLES      # "Jurriën Koops, directeur van de ABU"
-        introduced = len(run) >= 2 and after is not None and after.text == "(" \
-            and after2 is not None and (after2.is_title or after2.is_upper)
-        if (titled or speaking or aged or introduced or described) and not _org_like(run):
-            words.update(t.text for t in run if t.lower_ not in CONNECTORS)
-    # "Janet Vos ... Vos legt uit": a two-word name whose last word recurs on its own
-    singles = Counter(run.text for run in runs if len(run) == 1)
-    for run in runs:
-        if len(run) == 2 and singles[run[-1].text] and run[0].text[0].isupper() \
-                and not _org_like(run):
-            words.update(t.text for t in run)
-    return words, named - words
-
-
-def _org_like(run: Span) -> bool:
-    """Words no person's name has: a head noun ("Zorgacademie"), an organisation tail
-    ("Werkt", "Groep"), an acronym, a kind ("VVT-organisaties"), or a capitalised adjective
-    ("Regionale")."""
-    endings = tuple(e for e in ORG_NOUN_ENDINGS if e != "huis")   # Velthuis, Kamphuis
-    if len(run) == 1 and run[0].lower_.endswith("huis"):              # "Ondernemershuis"
-        return True
-    if any(t.lower_ in {"op", "voor", "aan", "en", "in", "het", "'s", "’s"} for t in run):
-        return True                       # "Perspectief op Werk": no person's name
-    return any(t.lower_.endswith(STRONG_SUFFIXES + endings + ("organisaties",))
-               or t.text in NAME_TAILS or bool(_ACRONYM.match(t.text))
-               or (t.lower_.endswith(("ale", "ele", "ische")) and len(run) > 1) for t in run)
 
 
 def _combine(weights: list[float]) -> float:
