@@ -7,6 +7,7 @@ from .runner import Stage
 
 
 def all_stages() -> list[Stage]:
-    from . import embed, entities, export, ingest, themes
+    from . import embed, entities, export, ingest, lessons, themes
 
-    return [ingest.STAGE, entities.STAGE, embed.STAGE, themes.STAGE, export.STAGE]
+    return [ingest.STAGE, entities.STAGE, embed.STAGE, lessons.STAGE, themes.STAGE,
+            export.STAGE]

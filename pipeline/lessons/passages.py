@@ -75,8 +75,18 @@ def cue_counts(sentence: str) -> np.ndarray:
 
 def cue_type(sentence: str) -> str:
     """The type with the most cues; none without a cue (ties: the order of TYPES)."""
+    return cue_type_with_confidence(sentence)[0]
+
+
+def cue_type_with_confidence(sentence: str) -> tuple[str, float]:
+    """The type with the most cues and how sure the cues are: the top type's share of all
+    cues, times n/(n+1) for its n cues (one cue alone: 0.5, two: 0.67)."""
     counts = cue_counts(sentence)
-    return TYPES[int(np.argmax(counts))] if counts.max() > 0 else NONE
+    if counts.max() <= 0:
+        return NONE, 0.0
+    best = int(np.argmax(counts))
+    top = counts[best]
+    return TYPES[best], round(float(top / counts.sum() * top / (top + 1)), 3)
 
 
 class PassageClassifier:

@@ -35,7 +35,7 @@ _SIMPLE_WORDS = "|".join(sorted([*_SMALL, *_TENS, "honderd", "duizend"], key=len
 _PATTERN = re.compile(
     rf"(?P<approx>\b{_APPROX}\s+)?"
     rf"(?P<cur1>€\s?|EUR\s|euro\s)?"
-    rf"(?:tussen\s+)?(?<![\w\-.,])(?P<low>{_DIGITS}|{_WORD_NUMBER})(?![\w]|-\D)"
+    rf"(?:tussen\s+)?(?<![\w\-.,])(?P<low>{_DIGITS}|{_WORD_NUMBER})(?![\w]|-\D|[.,]\d)"
     rf"(?:\s*(?:-|–|tot|à|en)\s*(?P<high>{_DIGITS}|(?:{_SIMPLE_WORDS}))(?![\w\-]))?"
     rf"(?:\s*(?P<scale>miljoen|mln\.?|miljard|mld\.?|duizend|ton)\b)?"
     rf"(?:\s*(?P<pct>%|procent\b))?"
@@ -170,6 +170,9 @@ def _unit(match: re.Match[str], after: str) -> str | None:
             words[1] == "de" and re.fullmatch(r"\d[\d.]*", words[2]))):
         words = words[2 if words[1] != "de" else 3:]
     for word in words[:3]:                 # the nearest noun decides ("100 mensen plaatsen")
+        if re.fullmatch(r"\d[\d.,]*|jaar|jaren|maanden|maand|weken|week|dagen|dag|uur|"
+                        r"keer|kwartier|procent", word) or parse_number(word) is not None:
+            return None                    # "in drie jaar 240 werkzoekenden": no unit here
         for unit, pattern in _UNIT_NOUNS:
             if re.fullmatch(pattern, word):
                 return unit

@@ -20,6 +20,7 @@ from .ingest import (
     LanguageSettings,
     ReadSettings,
 )
+from .lessons import LessonsSettings
 from .run import RunSettings
 from .themes import ThemesSettings
 
@@ -32,11 +33,12 @@ class Settings(Section):
     entities: EntitySettings = Field(default_factory=EntitySettings)
     embed: EmbedSettings = Field(default_factory=EmbedSettings)
     themes: ThemesSettings = Field(default_factory=ThemesSettings)
+    lessons: LessonsSettings = Field(default_factory=LessonsSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
 
 
 __all__ = ["EmbedSettings", "ExportSettings", "TfidfSvdSettings", "ThemesSettings",
            "SUPPORTED_FORMATS", "BoilerplateSettings", "DedupSettings", "EntitySettings",
-           "FieldNames", "NlpSettings",
+           "FieldNames", "LessonsSettings", "NlpSettings",
            "IngestSettings", "LanguageSettings", "ReadSettings", "RunSettings", "Section",
            "Settings"]
