@@ -168,6 +168,13 @@ def test_sqlite_holds_the_same_results_with_integrity(first_run):
     assert groningen == sum("AM01" in r["regions"]["arbeidsmarktregios"] for r in records)
     indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert "idx_entities_document" in indexes and "idx_document_themes_theme" in indexes
+    # lessons and their figures, one row per passage and figure of documents.jsonl
+    assert db.execute("SELECT COUNT(*) FROM lessons").fetchone()[0] == sum(
+        len(r["lessons"]) for r in records) > 0
+    assert db.execute("SELECT COUNT(*) FROM quantities").fetchone()[0] == sum(
+        len(p["quantities"]) for r in records for p in r["lessons"])
+    typed = {row[0] for row in db.execute("SELECT DISTINCT type FROM lessons")}
+    assert {"werkzaam_element", "knelpunt", "resultaat", "vervolg"} <= typed
 
 
 def test_curate_apply_from_csv_takes_the_members_from_its_run(first_run, cli, tmp_path):

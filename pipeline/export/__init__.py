@@ -6,7 +6,7 @@ from .stage import export, external_inputs
 
 STAGE = Stage(
     name="export", func=export, version=code_version(__file__), sections=("export",),
-    requires=("ingest", "entities", "themes"), external=external_inputs,
+    requires=("ingest", "entities", "themes", "lessons"), external=external_inputs,
     previous=("theme_registry.json",),
     summary=lambda out: {"documents": out["export_summary.json"]["documents"],
                          "themes": out["export_summary.json"]["themes"],

@@ -49,7 +49,17 @@ CREATE TABLE document_regions (
 CREATE TABLE document_doelgroepen (
     document_id TEXT NOT NULL REFERENCES documents(id), doelgroep_id TEXT NOT NULL,
     PRIMARY KEY (document_id, doelgroep_id));
+CREATE TABLE lessons (
+    id INTEGER PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id),
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, type TEXT, confidence REAL,
+    text TEXT NOT NULL);
+CREATE TABLE quantities (
+    lesson_id INTEGER NOT NULL REFERENCES lessons(id), start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL, text TEXT NOT NULL, value REAL NOT NULL, high REAL,
+    approximate INTEGER NOT NULL, unit TEXT, counts TEXT, kind TEXT NOT NULL);
 CREATE INDEX idx_documents_main_theme ON documents(main_theme);
+CREATE INDEX idx_lessons_document ON lessons(document_id);
+CREATE INDEX idx_lessons_type ON lessons(type);
 CREATE INDEX idx_entities_document ON entities(document_id);
 CREATE INDEX idx_entities_canonical ON entities(canonical_id);
 CREATE INDEX idx_document_themes_theme ON document_themes(theme_id);
@@ -110,3 +120,13 @@ def _insert(db: sqlite3.Connection, documents: Sequence[dict[str, Any]],
             for region in ids])
         db.executemany("INSERT INTO document_doelgroepen VALUES (?,?)", [
             (doc["id"], group) for group in doc["doelgroepen"]])
+        for lesson in doc.get("lessons", []):
+            cursor = db.execute(
+                "INSERT INTO lessons (document_id, start, \"end\", type, confidence, text) "
+                "VALUES (?,?,?,?,?,?)", (doc["id"], lesson["start"], lesson["end"],
+                                         lesson["type"], lesson["confidence"],
+                                         doc["text"][lesson["start"]:lesson["end"]]))
+            db.executemany("INSERT INTO quantities VALUES (?,?,?,?,?,?,?,?,?,?)", [
+                (cursor.lastrowid, q["start"], q["end"], q["text"], q["value"], q["high"],
+                 int(q["approximate"]), q["unit"], q["counts"], q["kind"])
+                for q in lesson["quantities"]])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-SCHEMA_VERSION = "2.3"
+SCHEMA_VERSION = "2.4"
 EMPTY_REGIONS = {"gemeenten": [], "arbeidsmarktregios": [], "provincies": [], "landen": [],
                  "plaatsen": [], "woonplaatsen": [], "onzeker": []}
 
@@ -14,10 +14,13 @@ EMPTY_REGIONS = {"gemeenten": [], "arbeidsmarktregios": [], "provincies": [], "l
 def document_records(corpus: Sequence[Mapping[str, Any]],
                      entity_docs: Sequence[Mapping[str, Any]] | None,
                      theme_rows: Sequence[Mapping[str, Any]] | None,
-                     provenance: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """One record per processed document, in corpus order. Entity and theme parts are empty
-    when those stages are not part of the run."""
+                     provenance: Mapping[str, Any],
+                     lesson_docs: Sequence[Mapping[str, Any]] | None = None
+                     ) -> list[dict[str, Any]]:
+    """One record per processed document, in corpus order. Entity, lesson and theme parts
+    are empty when those stages are not part of the run."""
     entities = {d["id"]: d for d in entity_docs or []}
+    lessons = {d["id"]: d["passages"] for d in lesson_docs or []}
     themes = {row["id"]: row for row in theme_rows or []}
     records = []
     for doc in corpus:
@@ -39,6 +42,8 @@ def document_records(corpus: Sequence[Mapping[str, Any]],
             "pps": found.get("pps", False),
             "regions": found.get("regions", EMPTY_REGIONS),
             "doelgroepen": found.get("doelgroepen", []),
+            "lessons": [{k: p[k] for k in ("start", "end", "type", "confidence", "quantities")}
+                        for p in lessons.get(doc["id"], [])],
             "themes": [{"theme": t["theme"], "label": t["label"], "weight": t["weight"]}
                        for t in weights.get("themes", [])],
             "main_theme": main if main is not None and main >= 0 else None,

@@ -50,7 +50,8 @@ def external_inputs(settings: Any) -> dict[str, Any]:
 
 
 def export(ctx: StageContext, ingest: dict[str, Any], entities: dict[str, Any],
-           themes: dict[str, Any], previous: dict[str, Any] | None = None) -> dict[str, Any]:
+           themes: dict[str, Any], lessons: dict[str, Any] | None = None,
+           previous: dict[str, Any] | None = None) -> dict[str, Any]:
     settings = ctx.settings
     decisions = load_curation(Path(settings.export.curation_file))
     themes, final_ids = finalise(themes, (previous or {}).get("theme_registry.json"),
@@ -68,7 +69,8 @@ def export(ctx: StageContext, ingest: dict[str, Any], entities: dict[str, Any],
                   "config_hash": section_hash(settings, *type(settings).model_fields),
                   "embed_backend": settings.embed.backend}
     records = document_records(ingest["corpus.jsonl"], entities["documents.jsonl"],
-                               themes["document_themes.jsonl"], provenance)
+                               themes["document_themes.jsonl"], provenance,
+                               (lessons or {}).get("lessons.jsonl"))
     themes_file = {"schema_version": SCHEMA_VERSION, **theme_data}
     _validate(records, themes_file)
 
