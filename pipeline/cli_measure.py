@@ -154,42 +154,12 @@ def _reference_measures(result: Any, reference: dict[str, str], labels: Path,
                         further_field: str | None, catalogue_map: Path | None,
                         found_themes: int) -> dict[str, Any]:
     """Top-2 hit rate, the k-means baseline and catalogue precision for evaluate themes."""
-    from collections import defaultdict
+    from .themes.reference import read_catalogue_map, read_further, reference_measures
 
-    from .themes.reference import (
-        catalogue_precision,
-        document_vectors,
-        kmeans_baseline,
-        majority_reference,
-        read_catalogue_map,
-        read_further,
-        top2_hit_rate,
-    )
-
-    rows = result.outputs["themes"]["document_themes.jsonl"]
-    documents_of: dict[int, list[str]] = defaultdict(list)
-    for row in rows:
-        if int(row["main_theme"]) >= 0:
-            documents_of[int(row["main_theme"])].append(str(row["id"]))
-    mapped = majority_reference(documents_of, reference)
-    embed = result.outputs["embed"]
-    ids = sorted(d for d in reference if any(str(r["id"]) == d for r in rows))
-    # the baseline is k-means on the encoder's vectors alone, without the lexical part
-    semantic = embed["embed_summary.json"].get("semantic_dimensions")
-    matrix = embed["embeddings.npy"]
-    vectors = document_vectors(embed["units.jsonl"], matrix[:, :semantic] if semantic else matrix,
-                               ids)
-    measures: dict[str, Any] = {
-        "top2_hit_rate": top2_hit_rate(rows, reference, mapped),
-        "kmeans": kmeans_baseline(vectors, [reference[d] for d in ids],
-                                  [found_themes, len(set(reference.values()))]),
-    }
-    if catalogue_map is not None:
-        further = read_further(labels, further_field) if further_field else {}
-        themes = result.outputs["themes"]["themes.json"]["themes"]
-        measures["catalogue"] = catalogue_precision(themes, reference, further,
-                                                    read_catalogue_map(catalogue_map))
-    return measures
+    return reference_measures(
+        result.outputs["themes"], result.outputs["embed"], reference,
+        read_further(labels, further_field) if further_field else {},
+        read_catalogue_map(catalogue_map) if catalogue_map is not None else None, found_themes)
 
 
 @cli.command()

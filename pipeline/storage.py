@@ -22,14 +22,15 @@ import stat
 import tempfile
 import threading
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 log = logging.getLogger("rodedraden")
+T = TypeVar("T")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS stage_outputs (
@@ -157,6 +158,25 @@ def write_jsonl(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
+
+
+def read_records(path: Path, parse: Callable[[Any], T], what: str, hint: str,
+                 code: str | None = None) -> list[T]:
+    """``parse`` applied to every non-empty line of a JSONL file a person wrote (gold,
+    annotations). A line that is no JSON, or that ``parse`` rejects (KeyError, TypeError,
+    ValueError), is a usage error naming the file, the line and what was expected."""
+    from .errors import UsageError
+
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(parse(json.loads(line)))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise UsageError(f"{path} line {number}: not {what} ({exc})", code=code,
+                             hint=hint) from None
+    return records
 
 
 def dumps(data: Any, indent: int | None = None, what: str = "data") -> str:

@@ -14,7 +14,7 @@ from pipeline.settings import Settings
 from pipeline.themes.auto import auto_theme_count
 from pipeline.themes.describe import short_label
 from pipeline.themes.features import cluster_points, doelgroep_counts
-from pipeline.themes.vocabulary import number_variants
+from pipeline.themes.vocabulary import corpus_words, number_variants
 from pipeline.themes.voice import voice_share, voice_words
 
 PATTERN = Settings().themes.vectorizer.token_pattern
@@ -121,7 +121,7 @@ def test_singular_and_plural_are_one_term_in_the_form_used_more():
     texts = ["Statushouders en statushouders leren. Een statushouder werkt.",
              "De regio's werken samen; elke regio telt. Bedrijven en een bedrijf.",
              "Plekken voor werk: een plek. Talen leren, de taal spreken. Werk."]
-    variants = number_variants(texts, PATTERN)
+    variants = number_variants(corpus_words(texts, PATTERN))
     assert variants["statushouder"] == "statushouders"       # plural written more often
     assert variants["regio's"] == "regio"                    # a tie: the singular
     assert variants["bedrijven"] == "bedrijf" and variants["plekken"] == "plek"
@@ -164,7 +164,7 @@ def test_voice_share_counts_names_places_and_narrative_words():
     texts = ["Ellen Verhage uit Emmen zegt dat statushouders werk vinden.",
              "Toen dacht ze: de werkgevers in Emmen willen statushouders."]
     entity_docs = [{"id": "a", "entities": [{"type": "REGION", "text": "Emmen"}]}]
-    voice = voice_words(texts, PATTERN, entity_docs)
+    voice = voice_words(corpus_words(texts, PATTERN), PATTERN, entity_docs)
     assert {"ellen", "verhage", "emmen", "zegt", "dacht", "toen", "ze"} <= voice
     assert not {"statushouders", "werkgevers", "werk"} & voice
     top = [["statushouders", "werkgevers", "ellen"], ["werk", "zegt werk"]]

@@ -12,12 +12,12 @@ document, the set of canonical ids of each type: what a reader of the summary se
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from ..storage import read_records
 
 TYPES = ("REGION", "ORGANISATION", "DOELGROEP")
 
@@ -26,24 +26,16 @@ def load_gold(path: Path) -> dict[str, list[dict[str, Any]]]:
     if not path.is_file():
         raise UsageError(f"gold file not found: {path}",
                          hint="pass --gold with a JSONL file of annotated documents")
-    gold: dict[str, list[dict[str, Any]]] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            gold[str(item["id"])] = [_check(e, path, number) for e in item["entities"]]
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise UsageError(f"{path} line {number}: not a gold record ({exc})",
-                             hint='expected {"id": ..., "entities": [{"start", "end", "type", '
-                             '"id"}, ...]}') from None
-    return gold
+    return dict(read_records(
+        path, lambda item: (str(item["id"]), [check_type(e) for e in item["entities"]]),
+        "a gold record", hint='expected {"id": ..., "entities": [{"start", "end", "type", '
+        '"id"}, ...]}'))
 
 
-def _check(entity: dict[str, Any], path: Path, number: int) -> dict[str, Any]:
+def check_type(entity: dict[str, Any]) -> dict[str, Any]:
+    """An annotated entity whose type is one of ours (ValueError otherwise)."""
     if entity["type"] not in TYPES:
-        raise UsageError(f"{path} line {number}: unknown type {entity['type']!r}",
-                         hint=f"types: {', '.join(TYPES)}")
+        raise ValueError(f"unknown type {entity['type']!r}; types: {', '.join(TYPES)}")
     return entity
 
 

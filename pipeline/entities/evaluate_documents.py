@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from .evaluate import TYPES
+from ..storage import read_records
+from .evaluate import TYPES, check_type
 
 _ARTICLE = re.compile(r"^(?:de|het|een|'t)\s+", re.IGNORECASE)
 _JOINERS = re.compile(r"[\s\-‐‑–—_'’`´]+")
@@ -50,26 +51,14 @@ def is_document_gold(path: Path) -> bool:
 
 
 def load_document_gold(path: Path) -> dict[str, list[dict[str, Any]]]:
-    gold: dict[str, list[dict[str, Any]]] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            entities = [_check(e) for e in item["entities"]]
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            raise UsageError(f"{path} line {number}: not a document-level gold record ({exc})",
-                             code="RD160",
-                             hint='expected {"id": ..., "entities": [{"type", "name", "id", '
-                             '"forms": [...]}, ...]}') from None
-        gold[str(item["id"])] = entities
-    return gold
+    return dict(read_records(
+        path, lambda item: (str(item["id"]), [_check(e) for e in item["entities"]]),
+        "a document-level gold record", code="RD160",
+        hint='expected {"id": ..., "entities": [{"type", "name", "id", "forms": [...]}, ...]}'))
 
 
 def _check(entity: dict[str, Any]) -> dict[str, Any]:
-    if entity["type"] not in TYPES:
-        raise ValueError(f"unknown type {entity['type']!r}; types: {', '.join(TYPES)}")
-    forms = entity["forms"]
+    forms = check_type(entity)["forms"]
     if not isinstance(forms, list) or not forms or not all(isinstance(f, str) for f in forms):
         raise ValueError(f"{entity.get('name')!r}: 'forms' must be a non-empty list of strings")
     return entity

@@ -12,7 +12,6 @@ stories, tested on the real texts (``source: echt``), which it never saw.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import UsageError
+from ..storage import read_records
 from .passages import NONE, TYPES, PassageClassifier, cue_type, passage_spans
 
 
@@ -27,19 +27,15 @@ def load_passages(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         raise UsageError(f"lessons gold not found: {path}", code="RD180",
                          hint="pass --gold with passages.jsonl (corpus/gold/lessen/)")
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                row = json.loads(line)
-                for p in row["passages"]:
-                    if p["type"] not in (*TYPES, None):
-                        raise ValueError(f"unknown type {p['type']!r}")
-                rows.append(row)
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-                raise UsageError(f"{path} line {number}: not a passages record ({exc})",
-                                 code="RD181", hint="see corpus/gold/lessen/README.md") from None
-    return rows
+    return read_records(path, _check, "a passages record", code="RD181",
+                        hint="see corpus/gold/lessen/README.md")
+
+
+def _check(row: dict[str, Any]) -> dict[str, Any]:
+    for passage in row["passages"]:
+        if passage["type"] not in (*TYPES, None):
+            raise ValueError(f"unknown type {passage['type']!r}")
+    return row
 
 
 def sentence_table(gold: Sequence[Mapping[str, Any]], texts: Mapping[str, str]

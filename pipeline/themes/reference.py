@@ -135,3 +135,34 @@ def catalogue_precision(themes: Sequence[Mapping[str, Any]], labels: Mapping[str
                        "share": round(share, 4), "right": share >= 0.5})
     return {"judged": judged, "right": right,
             "precision": round(right / judged, 4) if judged else None, "labels": detail}
+
+
+def reference_measures(themes_out: Mapping[str, Any], embed_out: Mapping[str, Any],
+                       reference: Mapping[str, str], further: Mapping[str, Sequence[str]],
+                       catalogue_map: Mapping[str, str | None] | None,
+                       found_themes: int) -> dict[str, Any]:
+    """The measures of ``evaluate themes`` beyond label agreement, from a run's themes and
+    embed outputs: top-2 hit rate, k-means on the encoder's document vectors (without the
+    lexical part) at the reference's and the run's number of themes, and, with a catalogue
+    map, catalogue label precision."""
+    rows = themes_out["document_themes.jsonl"]
+    documents_of: dict[int, list[str]] = defaultdict(list)
+    for row in rows:
+        if int(row["main_theme"]) >= 0:
+            documents_of[int(row["main_theme"])].append(str(row["id"]))
+    in_run = {str(r["id"]) for r in rows}
+    ids = sorted(d for d in reference if d in in_run)
+    semantic = embed_out["embed_summary.json"].get("semantic_dimensions")
+    matrix = embed_out["embeddings.npy"]
+    vectors = document_vectors(embed_out["units.jsonl"],
+                               matrix[:, :semantic] if semantic else matrix, ids)
+    measures: dict[str, Any] = {
+        "top2_hit_rate": top2_hit_rate(rows, reference,
+                                       majority_reference(documents_of, reference)),
+        "kmeans": kmeans_baseline(vectors, [reference[d] for d in ids],
+                                  [found_themes, len(set(reference.values()))]),
+    }
+    if catalogue_map is not None:
+        measures["catalogue"] = catalogue_precision(themes_out["themes.json"]["themes"],
+                                                    reference, further, catalogue_map)
+    return measures

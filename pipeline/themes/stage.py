@@ -32,7 +32,7 @@ from .features import cluster_points
 from .figures import theme_figures
 from .model import cluster_only, clustering_is_partition, fit_themes, make_layouts
 from .profile import names_of
-from .vocabulary import number_variants, theme_stop_words
+from .vocabulary import corpus_words, number_variants, theme_stop_words
 from .voice import voice_words
 
 log = logging.getLogger("rodedraden")
@@ -78,9 +78,10 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
     resolved = resolve(ts, len(units), len(documents), len(anchored) if keep else 0,
                        anchors.merged if keep else 0)
     resolved["anchored_themes"] = len(anchored)
-    words = theme_stop_words(ts.vectorizer, texts, entity_docs or [])
-    variants = number_variants(texts, ts.vectorizer.token_pattern) \
-        if ts.vectorizer.merge_number else {}
+    # one scan of the corpus's words serves stop words, number variants and the voice share
+    scanned = corpus_words(texts, ts.vectorizer.token_pattern)
+    words = theme_stop_words(ts.vectorizer, scanned, entity_docs or [])
+    variants = number_variants(scanned) if ts.vectorizer.merge_number else {}
     catalogue = load_catalogue(ts.catalogue.path)
     memo = memo or memory_memo()
     encoder = RememberedEncoder(settings.embed, texts, memo,
@@ -139,7 +140,7 @@ def compute_themes(documents: Sequence[dict[str, Any]], units: Sequence[dict[str
         [[t["term"] for t in r["terms"][:ts.metrics.coherence_top_n]] for r in records],
         texts, fit.model.vectorizer_model, embeddings, fit.topics,
         len(unassigned_docs) / len(doc_rows) if doc_rows else 0.0, stability_ari, seeds,
-        voice_words(texts, ts.vectorizer.token_pattern, entity_docs or []))
+        voice_words(scanned, ts.vectorizer.token_pattern, entity_docs or []))
     summary.update(rode_draden=sum(r["rode_draad"] for r in records),
                    units=len(units), documents=len(documents),
                    outlier_units_before_reduction=fit.outliers_before)

@@ -39,32 +39,36 @@ def stop_words(settings: VectorizerSettings) -> list[str]:
 class CorpusWords:
     """The corpus's words, lower-cased, by how they are written: scanned once, asked by
     every rule below. ``lower``: written in lower case somewhere; ``titled``: written with
-    an initial capital only in its first letter (not an acronym); ``every``: all of them."""
+    an initial capital only in its first letter (not an acronym); ``counts``: how often each
+    word occurs, lower-cased; ``every``: all of them."""
 
     lower: frozenset[str]
     titled: frozenset[str]
-    every: frozenset[str]
+    counts: Mapping[str, int]
+
+    @property
+    def every(self) -> frozenset[str]:
+        return frozenset(self.counts)
 
 
 def corpus_words(texts: Iterable[str], token_pattern: str) -> CorpusWords:
     pattern = re.compile(token_pattern)
-    lower, titled, every = set(), set(), set()
+    lower, titled, counts = set(), set(), Counter()
     for text in texts:
         for token in pattern.findall(text):
             folded = token.lower()
-            every.add(folded)
+            counts[folded] += 1
             if token.islower():
                 lower.add(token)
             elif token == token.title() and not token.isupper():
                 titled.add(folded)
-    return CorpusWords(frozenset(lower), frozenset(titled), frozenset(every))
+    return CorpusWords(frozenset(lower), frozenset(titled), dict(counts))
 
 
-def theme_stop_words(settings: VectorizerSettings, texts: Sequence[str],
+def theme_stop_words(settings: VectorizerSettings, words: CorpusWords,
                      entity_docs: Iterable[Mapping[str, Any]]) -> list[str]:
     """Every word left out of theme terms: the stop-word lists, the names the entity stage
     found, words written only as names, and the forms of narrative verbs."""
-    words = corpus_words(texts, settings.token_pattern)
     found = set(stop_words(settings))
     found |= entity_stop_words(entity_docs, settings.entity_stop_words, words,
                                settings.token_pattern)
@@ -115,13 +119,11 @@ def _singulars(word: str) -> list[str]:
     return found
 
 
-def number_variants(texts: Iterable[str], token_pattern: str) -> dict[str, str]:
+def number_variants(words: CorpusWords) -> dict[str, str]:
     """Singular and plural of a word as one term: ``{form: the form shown}`` for every word
     whose other number also occurs in the corpus, both mapped to the more frequent of the
     two (as written in the text, so a term is still a word the reader finds)."""
-    pattern = re.compile(token_pattern)
-    counts: Counter[str] = Counter(token.lower() for text in texts
-                                   for token in pattern.findall(text))
+    counts = words.counts
     variants: dict[str, str] = {}
     for word in sorted(counts):
         for singular in _singulars(word):

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .vocabulary import corpus_words, name_words, narrative_words
+from .vocabulary import CorpusWords, name_words, narrative_words
 
 # verbs of saying, thinking, perceiving and going: every form counts (spaCy lookup lemmas)
 JUDGED_LEMMAS = ("zeggen", "vertellen", "vragen", "antwoorden", "spreken", "praten", "roepen",
@@ -28,11 +28,10 @@ TIME_WORDS = frozenset("toen nu straks vroeger destijds gisteren vandaag morgen 
                        "vaak weer nog al".split())
 
 
-def voice_words(texts: Sequence[str], token_pattern: str,
+def voice_words(words: CorpusWords, token_pattern: str,
                 entity_docs: Iterable[Mapping[str, Any]]) -> set[str]:
     """The corpus's words that are voice: names (written only with an initial capital), the
     words of the place names the entity stage found, narrative verbs, pronouns, time words."""
-    words = corpus_words(texts, token_pattern)
     pattern = re.compile(token_pattern)
     places = {token.lower() for doc in entity_docs for m in doc.get("entities") or []
               if m.get("type") == "REGION" for token in pattern.findall(str(m.get("text", "")))}
